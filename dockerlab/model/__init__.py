@@ -1,0 +1,1 @@
+"""Content models (labs, checks, quizzes, the course map) and their YAML loader."""
