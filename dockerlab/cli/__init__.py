@@ -1,0 +1,59 @@
+"""`dockerlab` on the command line: parse, call the layers below, print. Thin on purpose.
+
+Each group of subcommands lives in its own module with a `register(subparsers)` function that
+only declares arguments; handlers import what they need when they run, so `dockerlab` with no
+arguments opens the app without loading the engine or the checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# modules under dockerlab.cli, each with register(subparsers)
+GROUPS: tuple[str, ...] = ("labs", "doctor", "quiz", "progress", "authoring")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dockerlab",
+        description="Learn Docker container registries by doing. With no command, opens the app.",
+    )
+    parser.add_argument("--plain", action="store_true", help="never open the full-screen app")
+    parser.add_argument(
+        "--content",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add labs, quizzes and pages from DIR (also $DOCKERLAB_CONTENT)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in GROUPS:
+        module = importlib.import_module(f"dockerlab.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.content:
+        from dockerlab.cli.common import add_content_dirs
+
+        add_content_dirs(args.content)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from dockerlab.cli.app import open_app
+
+        return open_app(args, parser)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

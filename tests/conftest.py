@@ -1,0 +1,77 @@
+"""Shared fixtures. Tests marked `engine` use the real Docker engine; under CI=true a missing
+engine fails the run instead of skipping it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dockerlab.engine import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The real engine. Missing: skip locally, fail in CI."""
+    eng = Engine(timeout=60)
+    if not eng.ping():
+        message = "no Docker engine answers (run scripts/ensure-engine.sh)"
+        if in_ci():
+            pytest.fail(f"CI=true: {message}", pytrace=False)
+        pytest.skip(message)
+    return eng
+
+
+@pytest.fixture
+def unique() -> str:
+    """A short unique suffix for names of containers/images/volumes a test creates."""
+    return uuid.uuid4().hex[:8]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    return ws
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Learner data (progress, workspaces) goes to a temporary folder, never the real one."""
+    monkeypatch.setenv("DOCKERLAB_HOME", str(tmp_path / "dockerlab-home"))
+    yield
+
+
+@pytest.fixture
+def engine_lock() -> Iterator[None]:
+    """Serialise tests that use fixed names/ports (a lab's `registry` on 5000) or the swarm."""
+    import fcntl
+
+    with open("/tmp/dockerlab-engine.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
