@@ -23,10 +23,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
     return tuple(path)
@@ -124,6 +121,8 @@ def problems_from(exc: ValidationError, src: Source, root: type[BaseModel]) -> l
             problems.append(src.problem(path, "a check needs a 'kind' (container, image, ...)"))
         else:
             msg = str(err["msg"]).removeprefix("Value error, ")
+            if kind == "string_type" and isinstance(err.get("input"), dict):
+                msg += " (YAML read a mapping: quote text that contains ': ')"
             field = ".".join(str(p) for p in path) or "document"
             problems.append(src.problem(path, f"{field}: {msg}"))
     return problems

@@ -1,0 +1,301 @@
+"""`dockerlab list | show | check | solve | reset | validate`: labs from a plain terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problems
+
+if TYPE_CHECKING:
+    from dockerlab.checks.result import Result
+    from dockerlab.runner.session import LabSession
+    from dockerlab.runner.validate import LabReport
+
+
+def _lab_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a lab variable, e.g. --var registry_port=5001")
+    p.add_argument("--workspace", type=Path, help="run in this folder instead of the default")
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser("list", help="labs by section")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="print a step's goal, instructions and revealed hints")
+    p.add_argument("lab")
+    p.add_argument("step", nargs="?")
+    _lab_args(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("check", help="check your work: exit 0 pass, 1 fail, 2 error")
+    p.add_argument("lab")
+    p.add_argument("step", nargs="?")
+    _lab_args(p)
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("solve", help="run the reference solution (recorded as assisted)")
+    p.add_argument("lab")
+    p.add_argument("step", nargs="?")
+    _lab_args(p)
+    p.set_defaults(handler=cmd_solve)
+
+    p = sub.add_parser("reset", help="remove what the lab created and forget its progress")
+    p.add_argument("lab")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--keep-progress", action="store_true", help="clean up but keep progress")
+    _lab_args(p)
+    p.set_defaults(handler=cmd_reset)
+
+    p = sub.add_parser("validate", help="instructor's end-to-end test of labs (fail→solve→pass)")
+    p.add_argument("paths", nargs="*", type=Path, help="lab folders or lab.yaml files (default: all)")
+    _lab_args(p)
+    p.set_defaults(handler=cmd_validate)
+
+
+def parse_vars(items: list[str]) -> dict[str, str | int]:
+    out: dict[str, str | int] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"dockerlab: --var needs NAME=VALUE, got '{item}'")
+        out[name.strip()] = int(value) if value.strip().isdigit() else value
+    return out
+
+
+def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> LabSession | None:
+    """The session for args.lab, or None after printing why it cannot be opened."""
+    from dockerlab.model.problems import ContentError
+    from dockerlab.runner.catalog import resolve
+    from dockerlab.runner.session import LabSession
+
+    try:
+        loaded = resolve(args.lab, parse_vars(args.var))
+    except ContentError as err:
+        print_problems(err)
+        return None
+    except KeyError as err:
+        print(f"dockerlab: {err.args[0]}", file=sys.stderr)
+        return None
+    progress = None
+    if with_progress:
+        from dockerlab.progress.store import ProgressStore
+
+        progress = ProgressStore()
+    return LabSession(loaded, workspace=args.workspace, progress=progress)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from dockerlab.runner.catalog import load_catalog
+
+    catalog = load_catalog()
+    by_section: dict[str, list[str]] = {}
+    for loaded in catalog.labs.values():
+        lab = loaded.lab
+        line = f"  {lab.id:<20} {lab.title} ({lab.minutes} min)"
+        by_section.setdefault(lab.section, []).append(line)
+    for section, lines in by_section.items():
+        print(section)
+        print("\n".join(lines))
+    for problem in catalog.problems:
+        print(problem, file=sys.stderr)
+    return EXIT_ERROR if catalog.problems else EXIT_PASS
+
+
+def _print_result(label: str, result: Result) -> None:
+    lines = result.lines()
+    print(f"{result.status.symbol} {label}: {result.message}")
+    for extra in lines[1:]:
+        print(f"   {extra}")
+
+
+def _exit_for(result: Result) -> int:
+    return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "error": EXIT_ERROR}[result.status.value]
+
+
+def _ensure_started(session: LabSession) -> bool:
+    from dockerlab.runner.state import STATE_DIR
+
+    if (session.workspace / STATE_DIR / "state.json").exists():
+        return True
+    outcomes = session.start(on_output=print)
+    bad = next((o for o in outcomes if not o.ok), None)
+    if bad is not None:
+        print(f"! setup command failed: {bad.command}\n{bad.output}", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    if session is None:
+        return EXIT_ERROR
+    lab = session.lab
+    step = lab.step(args.step) if args.step else session.current_step()
+    if step is None:
+        print(f"{lab.title}: every step is done. `dockerlab reset {lab.id}` starts it again.")
+        return EXIT_PASS
+    index = lab.steps.index(step) + 1
+    print(f"{lab.title} — step {index}/{len(lab.steps)}: {step.title}")
+    if step.goal:
+        print(f"Goal: {step.goal}")
+    print(f"(commands run in {session.workspace})\n")
+    print(step.instructions.strip())
+    print(f"\nCheck your work: dockerlab check {lab.id} {step.id}")
+    return EXIT_PASS
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    if session is None:
+        return EXIT_ERROR
+    lab = session.lab
+    if args.step:
+        try:
+            step = lab.step(args.step)
+        except KeyError:
+            print(f"dockerlab: lab '{lab.id}' has no step '{args.step}' "
+                  f"(steps: {', '.join(s.id for s in lab.steps)})", file=sys.stderr)
+            return EXIT_ERROR
+        result = session.check(step)
+        _print_result(f"{step.id}: {step.title}", result)
+        if result.passed:
+            session.complete(step, assisted=False)
+        return _exit_for(result)
+    if not _ensure_started(session):
+        return EXIT_ERROR
+    print(f"{lab.title}")
+    done = session.done_steps()
+    last: Result | None = None
+    for step in lab.steps:
+        if step.id in done:
+            print(f"✓ {step.id}: {step.title} (done)")
+            continue
+        result = session.check(step)
+        _print_result(f"{step.id}: {step.title}", result)
+        if not result.passed:
+            if step.hints:
+                print(f"   hint: {step.hints[0]}")
+            print(f"   instructions: dockerlab show {lab.id} {step.id}")
+            return _exit_for(result)
+        session.complete(step, assisted=False)
+        last = result
+    if last is None:
+        final = lab.steps[-1]
+        last = session.check(final)
+        _print_result(f"final state ({final.id})", last)
+        if not last.passed:
+            return _exit_for(last)
+    print(f"All {len(lab.steps)} steps of '{lab.id}' are done.")
+    return EXIT_PASS
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    if session is None:
+        return EXIT_ERROR
+    lab = session.lab
+    if not _ensure_started(session):
+        return EXIT_ERROR
+    if args.step:
+        steps = [lab.step(args.step)]
+    else:
+        done = session.done_steps()
+        steps = [s for s in lab.steps if s.id not in done]
+    for step in steps:
+        print(f"— {step.id}: {step.title}")
+        outcomes = session.solve(step, on_output=lambda line: print(f"  {line}"))
+        bad = next((o for o in outcomes if not o.ok), None)
+        if bad is not None:
+            print(f"✗ the solution command failed: {bad.command}", file=sys.stderr)
+            return EXIT_FAIL
+        result = session.wait_for(step)
+        _print_result(f"{step.id}", result)
+        if not result.passed:
+            return _exit_for(result)
+        session.complete(step, assisted=True)
+    return EXIT_PASS
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    if session is None:
+        return EXIT_ERROR
+    lab = session.lab
+    c = lab.cleanup
+    owned = [*c.containers, *c.services, *c.images, *c.volumes, *c.networks, *c.paths, *c.host_paths]
+    if not args.yes and sys.stdin.isatty():
+        what = ", ".join(owned) or "nothing"
+        extra = "" if args.keep_progress else " and forget your progress in it"
+        answer = input(f"Reset '{lab.id}': remove {what}{extra}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing changed.")
+            return EXIT_PASS
+    report = session.cleanup()
+    for item in report.removed:
+        print(f"removed {item}")
+    for err in report.errors:
+        print(f"! {err}", file=sys.stderr)
+    if not args.keep_progress and session.progress is not None:
+        session.progress.reset(lab.id)
+        print(f"forgot progress in '{lab.id}'")
+    return EXIT_ERROR if report.errors else EXIT_PASS
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from dockerlab.model.loader import find_lab_files, load_lab
+    from dockerlab.model.problems import ContentError
+    from dockerlab.paths import bundled_labs
+    from dockerlab.runner.session import LabSession
+    from dockerlab.runner.validate import validate
+
+    files = find_lab_files(args.paths or [bundled_labs()])
+    if not files:
+        print("dockerlab: no lab.yaml found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
+        return EXIT_ERROR
+    overrides = parse_vars(args.var)
+    reports: list[LabReport] = []
+    failed = False
+    for file in files:
+        try:
+            loaded = load_lab(file, overrides)
+        except ContentError as err:
+            print_problems(err)
+            failed = True
+            continue
+        print(f"Validating {loaded.lab.id} ({file})")
+        workspace = args.workspace / loaded.lab.id if args.workspace else None
+        session = LabSession(loaded, workspace=workspace)
+        report = validate(session, say=print)
+        reports.append(report)
+        print_report(report)
+        failed = failed or not report.ok
+    if len(reports) > 1:
+        passed = sum(r.ok for r in reports)
+        print(f"\n{passed}/{len(reports)} labs passed validation")
+    return EXIT_FAIL if failed else EXIT_PASS
+
+
+def print_report(report: LabReport) -> None:
+    print(f"\n  {'step':<22} {'before':<8} {'solution':<9} {'after':<7} {'time':>6}")
+    for s in report.steps:
+        before = "waived" if s.before_waived else (s.before.status.value.upper() if s.before else "-")
+        sol = "-" if not s.solution else ("ok" if all(o.ok for o in s.solution) else "FAILED")
+        after = s.after.status.value.upper() if s.after else "-"
+        print(f"  {s.step_id:<22} {before:<8} {sol:<9} {after:<7} {s.seconds:>5.1f}s")
+        if s.problem:
+            print("    ✗ " + s.problem.replace("\n", "\n      "))
+    if report.problem:
+        print(f"  ✗ {report.problem}")
+    if report.cleanup:
+        for err in report.cleanup.errors:
+            print(f"  ✗ cleanup: {err}")
+    if report.leftovers:
+        print(f"  ✗ left behind after cleanup: {', '.join(report.leftovers)}")
+    else:
+        print("  cleanup: nothing the lab declared remains")
+    verdict = "PASSED" if report.ok else "FAILED"
+    print(f"  {report.lab_id}: {verdict} in {report.seconds:.1f}s")

@@ -1,0 +1,198 @@
+"""`dockerlab doctor`: what this machine can do, one line each, with the fix when it can't.
+
+The same probe gives the lab runner its capabilities (engine, swarm, root, routing-mesh,
+docker-hub), so a lab that needs what is missing says so before it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockerlab.engine.client import LABEL_OWNER, Engine, EngineUnavailable
+from dockerlab.engine.images import COURSE_IMAGES, course_image_status, hub_reachable
+
+CERTS_D = Path("/etc/docker/certs.d")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One doctor line: ok True (✓), False (✗) or None (i, information)."""
+
+    name: str
+    ok: bool | None
+    detail: str
+    fix: str | None = None
+
+    def line(self) -> str:
+        mark = {True: "✓", False: "✗", None: "i"}[self.ok]
+        text = f"{mark} {self.name}: {self.detail}"
+        if self.fix and self.ok is False:
+            text += f"\n    fix: {self.fix}"
+        return text
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    capabilities: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok is not False for f in self.findings)
+
+
+def ipvs_available() -> tuple[bool, str]:
+    """Whether the kernel has IPVS (the routing mesh needs it): loaded, built in, or a module."""
+    if Path("/proc/net/ip_vs").exists():
+        return True, "ip_vs is loaded"
+    release = platform.release()
+    base = Path("/lib/modules") / release
+    builtin = base / "modules.builtin"
+    try:
+        if builtin.exists() and "ip_vs.ko" in builtin.read_text():
+            return True, "ip_vs is built into the kernel"
+    except OSError:
+        pass
+    if any(base.glob("kernel/net/netfilter/ipvs/ip_vs.ko*")):
+        return True, "the ip_vs module is available (loaded on first use)"
+    return False, f"kernel {release} has no IPVS (ip_vs)"
+
+
+def port_free(port: int) -> bool:
+    """Whether nothing listens on this TCP port (any address)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def _who_publishes(engine: Engine, port: int) -> str | None:
+    for c in engine.call(lambda cl: cl.api.containers()):
+        for p in c.get("Ports") or []:
+            if p.get("PublicPort") == port:
+                return str(c["Names"][0].lstrip("/"))
+    return None
+
+
+def _engine_findings(engine: Engine, report: Report) -> bool:
+    try:
+        version = engine.version()
+        info = engine.info()
+    except EngineUnavailable as exc:
+        report.findings.append(
+            Finding("engine", False, str(exc), "start it: sudo systemctl start docker "
+                    "(or run scripts/ensure-engine.sh)")
+        )
+        return False
+    report.capabilities.update({"engine", "swarm"})
+    report.findings.append(Finding(
+        "engine", True,
+        f"Docker {version.get('Version')} (API {version.get('ApiVersion')}), "
+        f"storage driver {info.get('Driver')}",
+    ))
+    _run_probe(engine, report)
+    swarm = info.get("Swarm") or {}
+    state = swarm.get("LocalNodeState", "inactive")
+    role = " (this node is a manager)" if swarm.get("ControlAvailable") else ""
+    report.findings.append(Finding(
+        "swarm", None if state in ("inactive", "active") else False,
+        f"{state}{role}", "docker swarm leave --force, then let the swarm lab init it",
+    ))
+    registry = info.get("RegistryConfig") or {}
+    insecure = [str(c) for c in registry.get("InsecureRegistryCIDRs") or []]
+    insecure += [
+        name for name, cfg in (registry.get("IndexConfigs") or {}).items()
+        if not cfg.get("Secure", True)
+    ]
+    report.findings.append(Finding(
+        "insecure registries", None,
+        ", ".join(insecure) + " (127.0.0.0/8 is Docker's default: localhost needs no TLS)"
+        if insecure else "none",
+    ))
+    mirrors = [str(m) for m in registry.get("Mirrors") or []]
+    report.findings.append(Finding("registry mirrors", None, ", ".join(mirrors) or "none"))
+    return True
+
+
+def _run_probe(engine: Engine, report: Report) -> None:
+    from docker.errors import APIError, ImageNotFound
+
+    try:
+        engine.call(lambda c: c.containers.run(
+            "busybox:latest", ["true"], remove=True, labels={LABEL_OWNER: "doctor"},
+            network_mode="none",
+        ))
+        report.findings.append(Finding("run a container", True, "busybox ran and exited 0"))
+    except ImageNotFound:
+        report.findings.append(Finding(
+            "run a container", False, "busybox:latest is not here to try with",
+            "dockerlab images prepare",
+        ))
+    except (APIError, EngineUnavailable) as exc:
+        report.findings.append(Finding("run a container", False, str(exc).splitlines()[0],
+                                       "see the engine log (journalctl -u docker)"))
+
+
+def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Report:
+    """Probe everything the labs rely on. Never raises."""
+    engine = engine or Engine(timeout=10)
+    report = Report()
+    engine_ok = _engine_findings(engine, report)
+
+    ipvs, why = ipvs_available()
+    if ipvs:
+        report.capabilities.add("routing-mesh")
+    report.findings.append(Finding(
+        "routing mesh (IPVS)", ipvs, why,
+        "none needed: the swarm lab publishes in host mode here (--publish mode=host,...); "
+        "on your own machine load it with: sudo modprobe ip_vs",
+    ))
+    if os.geteuid() == 0:
+        report.capabilities.add("root")
+    report.findings.append(Finding(
+        "root", os.geteuid() == 0,
+        "running as root" if os.geteuid() == 0 else "not root",
+        "the TLS labs write /etc/docker/certs.d: run them with sudo",
+    ))
+    free = port_free(5000)
+    holder = _who_publishes(engine, 5000) if (engine_ok and not free) else None
+    report.findings.append(Finding(
+        "port 5000", free,
+        "free" if free else f"in use{f' by container {holder!r}' if holder else ''}",
+        (f"docker rm -f {holder}" if holder else "stop what listens there")
+        + ", or run the labs on another port: --var registry_port=5001",
+    ))
+    trusted = sorted(p.parent.name for p in CERTS_D.glob("*/ca.crt")) if CERTS_D.is_dir() else []
+    report.findings.append(Finding(
+        "certs.d trust", None,
+        f"{CERTS_D} trusts: {', '.join(trusted)}" if trusted else f"no CA files in {CERTS_D} yet",
+    ))
+    if check_hub:
+        hub, detail = hub_reachable()
+        if hub:
+            report.capabilities.add("docker-hub")
+        report.findings.append(Finding(
+            "Docker Hub", hub, detail,
+            "offline is fine: `dockerlab images prepare` builds labelled stand-in images",
+        ))
+    if engine_ok:
+        for status in course_image_status(engine, COURSE_IMAGES):
+            if not status.present:
+                report.findings.append(Finding(f"image {status.ref}", False, "missing",
+                                               "dockerlab images prepare"))
+            else:
+                kind = "offline stand-in, built from Debian packages" if status.standin else "real"
+                report.findings.append(Finding(f"image {status.ref}", True, kind))
+    return report
+
+
+def capabilities(engine: Engine | None = None, *, check_hub: bool = True) -> set[str]:
+    """The capability names a lab's `requires:` is matched against."""
+    return run_doctor(engine, check_hub=check_hub).capabilities

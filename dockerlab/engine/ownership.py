@@ -1,0 +1,125 @@
+"""Cleanup by declaration: remove exactly the resources a lab owns, and nothing else.
+
+Names come from the lab's `cleanup:` section. A container, service, image, volume or network
+the lab did not declare is never touched; the swarm is left only when the lab created it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dockerlab.engine.client import Engine
+from dockerlab.engine.refs import familiar
+
+
+@dataclass(frozen=True)
+class Owned:
+    """What a lab owns, by name/reference (plain data, so the engine needs no lab model)."""
+
+    containers: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    volumes: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
+    leave_swarm: bool = False
+
+
+@dataclass
+class CleanupReport:
+    removed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def swarm_active(engine: Engine) -> bool:
+    """Whether this engine is part of a swarm right now."""
+    info = engine.info()
+    return str((info.get("Swarm") or {}).get("LocalNodeState", "inactive")) == "active"
+
+
+def _try(report: CleanupReport, what: str, fn: Callable[[], Any]) -> None:
+    from docker.errors import APIError, NotFound
+
+    try:
+        fn()
+        report.removed.append(what)
+    except NotFound:
+        pass
+    except APIError as exc:
+        report.errors.append(f"{what}: {exc.explanation or exc}")
+
+
+def cleanup(engine: Engine, owned: Owned) -> CleanupReport:
+    """Remove the owned resources (services first, then containers, images, volumes, networks)."""
+    report = CleanupReport()
+    client = engine.client
+    with engine.translate():
+        services = owned.services if (owned.services and swarm_active(engine)) else ()
+        for name in services:
+            _try(report, f"service {name}", lambda n=name: client.api.remove_service(n))
+        if services:
+            _wait_tasks_gone(engine, services)
+        for name in owned.containers:
+            _try(report, f"container {name}",
+                 lambda n=name: client.api.remove_container(n, force=True, v=False))
+        for ref in owned.images:
+            _try(report, f"image {ref}", lambda r=ref: client.api.remove_image(familiar(r), noprune=False))
+        for name in owned.volumes:
+            _try(report, f"volume {name}", lambda n=name: client.api.remove_volume(n, force=True))
+        for name in owned.networks:
+            _try(report, f"network {name}", lambda n=name: client.api.remove_network(n))
+        if owned.leave_swarm and swarm_active(engine):
+            _try(report, "swarm (this lab created it)", lambda: client.api.leave_swarm(force=True))
+    return report
+
+
+def _wait_tasks_gone(engine: Engine, services: tuple[str, ...], timeout: float = 30) -> None:
+    """Service containers linger a moment after `service rm`; wait so images can be removed."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = {
+            (c.get("Labels") or {}).get("com.docker.swarm.service.name")
+            for c in engine.call(lambda cl: cl.api.containers(all=True))
+        }
+        if not names.intersection(services):
+            return
+        time.sleep(0.3)
+
+
+def leftovers(engine: Engine, owned: Owned, swarm_created: bool) -> list[str]:
+    """Owned resources that still exist (after cleanup this should be empty)."""
+    from docker.errors import NotFound
+
+    out: list[str] = []
+    client = engine.client
+
+    def exists(fn: Callable[[], Any]) -> bool:
+        try:
+            fn()
+            return True
+        except NotFound:
+            return False
+
+    with engine.translate():
+        if owned.services and swarm_active(engine):
+            for name in owned.services:
+                if exists(lambda n=name: client.api.inspect_service(n)):
+                    out.append(f"service {name}")
+        for name in owned.containers:
+            if exists(lambda n=name: client.api.inspect_container(n)):
+                out.append(f"container {name}")
+        for ref in owned.images:
+            if exists(lambda r=ref: client.api.inspect_image(familiar(r))):
+                out.append(f"image {ref}")
+        for name in owned.volumes:
+            if exists(lambda n=name: client.api.inspect_volume(n)):
+                out.append(f"volume {name}")
+        for name in owned.networks:
+            if exists(lambda n=name: client.api.inspect_network(n)):
+                out.append(f"network {name}")
+        if owned.leave_swarm and swarm_created and swarm_active(engine):
+            out.append("swarm (created by the lab)")
+    return out

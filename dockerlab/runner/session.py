@@ -1,0 +1,217 @@
+"""A lab session: the workspace, setup, checking a step, running its solution, cleaning up."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dockerlab import paths
+from dockerlab.checks import CheckContext, Result, evaluate
+from dockerlab.checks.result import Status
+from dockerlab.engine.client import Engine, EngineUnavailable
+from dockerlab.engine.ownership import CleanupReport, Owned, cleanup, leftovers, swarm_active
+from dockerlab.model.lab import Command, Diagnosis, Lab, Step
+from dockerlab.model.loader import LoadedLab
+from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
+from dockerlab.runner.state import LabState
+
+if TYPE_CHECKING:
+    from dockerlab.progress.store import ProgressStore
+
+
+class LabSession:
+    """One learner (or `validate`) working through one lab against one engine."""
+
+    def __init__(
+        self,
+        loaded: LoadedLab,
+        engine: Engine | None = None,
+        *,
+        workspace: Path | None = None,
+        capabilities: set[str] | None = None,
+        progress: ProgressStore | None = None,
+    ) -> None:
+        self.loaded = loaded
+        self.lab: Lab = loaded.lab
+        self.engine = engine or Engine()
+        self.workspace = workspace or paths.workspace_for(self.lab.id)
+        self._capabilities = capabilities
+        self.progress = progress
+
+    # -- capabilities ---------------------------------------------------------------------
+    @property
+    def capabilities(self) -> set[str]:
+        if self._capabilities is None:
+            from dockerlab.engine.doctor import capabilities
+
+            self._capabilities = capabilities(self.engine)
+        return self._capabilities
+
+    def missing_requirements(self) -> list[str]:
+        """The capabilities this lab requires that the machine lacks."""
+        return [str(c) for c in self.lab.requires if str(c) not in self.capabilities]
+
+    # -- workspace and setup ----------------------------------------------------------------
+    def context(self) -> CheckContext:
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        return CheckContext(engine=self.engine, workspace=self.workspace)
+
+    def env(self) -> dict[str, str]:
+        return {"DOCKERLAB_WORKSPACE": str(self.workspace), "DOCKERLAB_LAB": self.lab.id}
+
+    def start(self, on_output: OutputSink | None = None) -> list[CommandOutcome]:
+        """Create the workspace, remember the swarm state the lab found, run the setup commands."""
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        state = LabState.load(self.workspace)
+        if state.swarm_was_active is None:
+            try:
+                state.swarm_was_active = swarm_active(self.engine)
+            except EngineUnavailable:
+                state.swarm_was_active = None
+            state.save(self.workspace)
+        self.ensure_images(on_output)
+        return self.run_all(self.lab.setup, on_output)
+
+    def ensure_images(self, on_output: OutputSink | None = None) -> None:
+        """Make the lab's declared images available (pulled, or rebuilt offline stand-ins).
+
+        A lab may have the learner remove an image (registry-basics removes hello-world); the
+        next lab that needs it gets it back here.
+        """
+        from dockerlab.engine.images import prepare
+
+        prepare(self.engine, self.lab.images, progress=on_output,
+                hub="docker-hub" in self.capabilities)
+
+    # -- commands ---------------------------------------------------------------------------
+    def run(self, command: Command | str, on_output: OutputSink | None = None) -> CommandOutcome:
+        """Run one command in the workspace (skipped, with its note, if a capability is missing)."""
+        cmd = Command(run=command) if isinstance(command, str) else command
+        missing = [str(c) for c in cmd.requires if str(c) not in self.capabilities]
+        if missing:
+            note = cmd.note or f"skipped: this machine lacks {', '.join(missing)}"
+            if on_output:
+                on_output(f"$ {cmd.run}\n  ({note})")
+            return CommandOutcome(cmd.run, None, "", 0.0, skipped=note)
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        if on_output:
+            on_output(f"$ {cmd.run}")
+        return run_shell(cmd.run, self.workspace, timeout=cmd.timeout, env=self.env(),
+                         on_output=on_output)
+
+    def run_all(
+        self, commands: Iterable[Command], on_output: OutputSink | None = None
+    ) -> list[CommandOutcome]:
+        """Run commands in order, stopping after the first that fails."""
+        outcomes: list[CommandOutcome] = []
+        for cmd in commands:
+            outcome = self.run(cmd, on_output)
+            outcomes.append(outcome)
+            if not outcome.ok:
+                break
+        return outcomes
+
+    def solve(self, step: Step, on_output: OutputSink | None = None) -> list[CommandOutcome]:
+        """Run a step's reference solution (the learner asked: recorded as assisted)."""
+        return self.run_all(step.solution, on_output)
+
+    # -- checking ---------------------------------------------------------------------------
+    def check(self, step: Step) -> Result:
+        """Evaluate the step's check against the engine now, and count the attempt."""
+        result = evaluate(step.check, self.context())
+        if self.progress is not None:
+            self.progress.record_attempt(self.lab.id, step.id, result.status.value)
+        return result
+
+    def wait_for(self, step: Step, timeout: float | None = None, interval: float = 0.25) -> Result:
+        """Re-check until PASS or the step's timeout (state such as service convergence lags)."""
+        deadline = time.monotonic() + (step.timeout if timeout is None else timeout)
+        while True:
+            result = evaluate(step.check, self.context())
+            if result.passed or time.monotonic() >= deadline:
+                return result
+            time.sleep(interval)
+
+    def diagnose(self, step: Step, output: str) -> list[Diagnosis]:
+        """The step's known mistakes whose pattern matches the learner's last output."""
+        return [d for d in step.diagnoses if re.search(d.pattern, output, re.MULTILINE)]
+
+    # -- progress ---------------------------------------------------------------------------
+    def done_steps(self) -> set[str]:
+        if self.progress is None:
+            return set()
+        return set(self.progress.completed_steps(self.lab.id))
+
+    def complete(self, step: Step, *, assisted: bool) -> None:
+        if self.progress is not None:
+            from dockerlab.progress.hashing import content_hash
+
+            self.progress.record_step(
+                self.lab.id, step.id, content_hash=content_hash(step), assisted=assisted
+            )
+
+    def current_step(self) -> Step | None:
+        """The first step not done yet (None when the lab is complete)."""
+        done = self.done_steps()
+        return next((s for s in self.lab.steps if s.id not in done), None)
+
+    # -- cleanup ----------------------------------------------------------------------------
+    def owned(self) -> Owned:
+        c = self.lab.cleanup
+        return Owned(
+            containers=tuple(c.containers), services=tuple(c.services), images=tuple(c.images),
+            volumes=tuple(c.volumes), networks=tuple(c.networks),
+            leave_swarm=c.swarm == "leave-if-created",
+        )
+
+    def _swarm_created(self) -> bool:
+        return LabState.load(self.workspace).swarm_was_active is False
+
+    def cleanup(self) -> CleanupReport:
+        """Remove exactly what the lab declared: engine resources, logins, paths."""
+        owned = self.owned()
+        if owned.leave_swarm and not self._swarm_created():
+            owned = Owned(**{**owned.__dict__, "leave_swarm": False})
+        report = cleanup(self.engine, owned)
+        for registry in self.lab.cleanup.logins:
+            done = subprocess.run(["docker", "logout", registry], capture_output=True, text=True,
+                                  check=False)
+            if done.returncode == 0:
+                report.removed.append(f"login {registry}")
+        for rel in self.lab.cleanup.paths:
+            _remove(self.workspace / rel, report, f"workspace {rel}")
+        for host_path in self.lab.cleanup.host_paths:
+            _remove(Path(host_path), report, host_path)
+        LabState.clear(self.workspace)
+        return report
+
+    def leftovers(self) -> list[str]:
+        """Declared resources that still exist."""
+        out = leftovers(self.engine, self.owned(), self._swarm_created())
+        out += [f"workspace {p}" for p in self.lab.cleanup.paths if (self.workspace / p).exists()]
+        out += [p for p in self.lab.cleanup.host_paths if Path(p).exists()]
+        return out
+
+
+def _remove(path: Path, report: CleanupReport, label: str) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        else:
+            return
+        report.removed.append(label)
+    except OSError as exc:
+        report.errors.append(f"{label}: {exc.strerror or exc}")
+
+
+def first_not_passing(results: Iterable[Result]) -> Result | None:
+    return next((r for r in results if r.status is not Status.PASS), None)
+
+

@@ -1,0 +1,80 @@
+"""Run a lab's shell commands in its workspace, streaming output as it comes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+OutputSink = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    """What one command did: exit code (None when it was skipped or timed out) and its output."""
+
+    command: str
+    exit_code: int | None
+    output: str
+    seconds: float
+    skipped: str | None = None
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped is not None or self.exit_code == 0
+
+
+def run_shell(
+    command: str,
+    cwd: Path,
+    *,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+    on_output: OutputSink | None = None,
+) -> CommandOutcome:
+    """Run `command` with bash in `cwd`; stdout and stderr interleaved, line by line to on_output."""
+    started = time.monotonic()
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    chunks: list[str] = []
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            chunks.append(line)
+            if on_output:
+                on_output(line.rstrip("\n"))
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    reader.join(timeout=5)
+    return CommandOutcome(
+        command=command,
+        exit_code=None if timed_out else proc.returncode,
+        output="".join(chunks),
+        seconds=time.monotonic() - started,
+        timed_out=timed_out,
+    )
