@@ -256,12 +256,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not files:
         print("dockerlab: no lab.yaml found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return EXIT_ERROR
+    from dockerlab.runner.catalog import applicable_overrides, machine_capabilities
+
     overrides = parse_vars(args.var)
+    caps = machine_capabilities()
     reports: list[LabReport] = []
     failed = False
     for file in files:
         try:
-            loaded = load_lab(file, overrides)
+            loaded = load_lab(file, applicable_overrides(file, overrides), caps)
         except ContentError as err:
             print_problems(err)
             failed = True

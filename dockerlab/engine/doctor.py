@@ -196,3 +196,22 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
 def capabilities(engine: Engine | None = None, *, check_hub: bool = True) -> set[str]:
     """The capability names a lab's `requires:` is matched against."""
     return run_doctor(engine, check_hub=check_hub).capabilities
+
+
+_QUICK: set[str] | None = None
+
+
+def quick_capabilities() -> set[str]:
+    """The capabilities that pick a lab's variable values, without running a container:
+    routing-mesh (IPVS), root, docker-hub. Probed once per process."""
+    global _QUICK
+    if _QUICK is None:
+        caps: set[str] = set()
+        if ipvs_available()[0]:
+            caps.add("routing-mesh")
+        if os.geteuid() == 0:
+            caps.add("root")
+        if hub_reachable()[0]:
+            caps.add("docker-hub")
+        _QUICK = caps
+    return set(_QUICK)

@@ -61,6 +61,14 @@ class Diagnosis(Strict):
         return v
 
 
+class Variable(Strict):
+    """A variable whose value depends on the machine: `when` maps a capability to the value used
+    where the machine has it (first match wins); `default` otherwise."""
+
+    default: str | int
+    when: dict[Capability, str | int] = {}
+
+
 class Step(Strict):
     """One thing the learner does, and the check that proves it is done."""
 
@@ -110,7 +118,7 @@ class Lab(Strict):
     minutes: int = Field(gt=0)
     requires: list[Capability] = [Capability.ENGINE]
     images: list[str] = []
-    variables: dict[str, str | int] = {}
+    variables: dict[str, str | int | Variable] = {}
     setup: list[Command] = []
     cleanup: Cleanup = Cleanup()
     steps: list[Step] = Field(min_length=1)

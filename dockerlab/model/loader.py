@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,30 +27,54 @@ class LoadedLab:
         return self.path.parent
 
 
-def _declared_variables(src: Source) -> tuple[dict[str, str | int], list[Problem]]:
+def _scalar(value: object) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _declared_variables(
+    src: Source, capabilities: Collection[str]
+) -> tuple[dict[str, str | int], list[Problem]]:
+    """Each variable's value on this machine: its default, or its `when:` value for a capability
+    the machine has (e.g. ingress publishing only where the routing mesh works)."""
     raw = src.data.get("variables", {}) if isinstance(src.data, dict) else {}
     if not isinstance(raw, dict):
         return {}, [src.problem(("variables",), "variables must be a mapping of name: default")]
     values: dict[str, str | int] = {}
     problems: list[Problem] = []
     for name, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            problems.append(
-                src.problem(("variables", name), f"variable '{name}' needs a string or number")
-            )
-        else:
+        if _scalar(value):
             values[str(name)] = value
+            continue
+        if isinstance(value, dict) and _scalar(value.get("default")):
+            chosen = value["default"]
+            for capability, alternative in (value.get("when") or {}).items():
+                if capability in capabilities and _scalar(alternative):
+                    chosen = alternative
+                    break
+            values[str(name)] = chosen
+            continue
+        problems.append(src.problem(
+            ("variables", name),
+            f"variable '{name}' needs a string or number, or {{default: ..., when: {{capability: ...}}}}",
+        ))
     return values, problems
 
 
-def load_lab(path: Path, overrides: Mapping[str, str | int] | None = None) -> LoadedLab:
-    """Load one lab file (or a folder holding lab.yaml); raises ContentError listing every problem."""
+def load_lab(
+    path: Path,
+    overrides: Mapping[str, str | int] | None = None,
+    capabilities: Collection[str] = (),
+) -> LoadedLab:
+    """Load one lab file (or a folder holding lab.yaml); raises ContentError listing every problem.
+
+    `capabilities` picks capability-dependent variable values; `overrides` (--var) win over both.
+    """
     if path.is_dir():
         path = path / LAB_FILE
     src, problems = read_yaml(path)
     if problems:
         raise ContentError(problems)
-    values, var_problems = _declared_variables(src)
+    values, var_problems = _declared_variables(src, capabilities)
     unknown = [k for k in (overrides or {}) if k not in values]
     for name in unknown:
         var_problems.append(

@@ -10,6 +10,11 @@ from dockerlab.model.problems import Problem, did_you_mean
 from dockerlab.model.yamlsource import PathKey, Source
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# Go-template words Docker's --format strings use ({{end}}, {{json .}}): never lab variables
+GO_TEMPLATE_WORDS = frozenset(
+    "end else range if with json index len println printf print join title lower upper split "
+    "define template block and or not eq ne lt le gt ge".split()
+)
 
 
 def substitute(
@@ -33,6 +38,8 @@ def substitute(
 
         def one(match: re.Match[str]) -> str:
             name = match.group(1)
+            if name in GO_TEMPLATE_WORDS and name not in values:
+                return match.group(0)
             if name not in values:
                 hint = did_you_mean(name, values)
                 known = ", ".join(sorted(values)) or "none are declared"

@@ -44,12 +44,22 @@ def lab_files() -> list[Path]:
     return files
 
 
-def load_catalog(overrides: dict[str, str | int] | None = None) -> Catalog:
+def machine_capabilities() -> set[str]:
+    """What this machine offers, for capability-dependent lab variables (cheap, cached)."""
+    from dockerlab.engine.doctor import quick_capabilities
+
+    return quick_capabilities()
+
+
+def load_catalog(
+    overrides: dict[str, str | int] | None = None, capabilities: set[str] | None = None
+) -> Catalog:
     """Load every lab; one broken lab is reported, not fatal for the others."""
     catalog = Catalog()
+    caps = machine_capabilities() if capabilities is None else capabilities
     for file in lab_files():
         try:
-            loaded = load_lab(file, _applicable(file, overrides))
+            loaded = load_lab(file, applicable_overrides(file, overrides), caps)
         except ContentError as err:
             catalog.problems.extend(err.problems)
             continue
@@ -63,7 +73,7 @@ def load_catalog(overrides: dict[str, str | int] | None = None) -> Catalog:
     return catalog
 
 
-def _applicable(file: Path, overrides: dict[str, str | int] | None) -> dict[str, str | int]:
+def applicable_overrides(file: Path, overrides: dict[str, str | int] | None) -> dict[str, str | int]:
     """Only the overrides this lab declares (a --var for one lab must not break the others)."""
     if not overrides:
         return {}
@@ -76,12 +86,17 @@ def _applicable(file: Path, overrides: dict[str, str | int] | None) -> dict[str,
     return {k: v for k, v in overrides.items() if k in declared}
 
 
-def resolve(target: str, overrides: dict[str, str | int] | None = None) -> LoadedLab:
+def resolve(
+    target: str,
+    overrides: dict[str, str | int] | None = None,
+    capabilities: set[str] | None = None,
+) -> LoadedLab:
     """A lab by id, or by path to its folder or lab.yaml. Raises KeyError or ContentError."""
     path = Path(target)
+    caps = machine_capabilities() if capabilities is None else capabilities
     if path.exists():
-        return load_lab(path, overrides)
-    catalog = load_catalog(overrides)
+        return load_lab(path, overrides, caps)
+    catalog = load_catalog(overrides, caps)
     if target not in catalog.labs:
         mine = [p for p in catalog.problems if Path(p.file).parent.name == target]
         if mine:
