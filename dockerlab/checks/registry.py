@@ -1,0 +1,161 @@
+"""`registry`: a registry's state as its Registry HTTP API V2 reports it.
+
+Assertions are tried in order (reachable, authentication, repository, tag, manifest, digest_of);
+the first that does not hold is reported with what the registry said.
+"""
+
+from __future__ import annotations
+
+from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.http import NoAnswer, tls_verify
+from dockerlab.checks.registry_api import RegistryAPI, Unexpected, challenge, short
+from dockerlab.checks.result import Result
+from dockerlab.engine.images import inspect_image
+from dockerlab.engine.refs import repository as repository_of
+from dockerlab.engine.refs import split
+from dockerlab.model.checks import RegistryCheck
+
+
+class _Fail(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@evaluator(RegistryCheck)
+def check_registry(spec: RegistryCheck, ctx: CheckContext) -> Result:
+    """PASS when `GET /v2/` answers and every assertion the check makes holds.
+
+    `present: false` turns around the most specific of repository / tag / manifest: with a
+    manifest, that digest must be gone; else with a tag, that tag; else the repository.
+    Connection refused and TLS verification failures FAIL; timeouts and 5xx answers are ERROR.
+    """
+    try:
+        observed = _assert_all(spec, ctx)
+    except (NoAnswer, Unexpected) as exc:
+        return exc.result
+    except _Fail as failed:
+        return Result.fail(failed.message)
+    return Result.ok(f"{spec.url} answers: " + "; ".join(observed))
+
+
+def _assert_all(spec: RegistryCheck, ctx: CheckContext) -> list[str]:
+    """Check each assertion in order; raise _Fail at the first that does not hold. Returns what
+    was observed, one clause per assertion."""
+    credentials = (spec.username, spec.password or "") if spec.username else None
+    api = RegistryAPI(spec.url, ctx, tls_verify(ctx, spec.ca_file, spec.insecure), credentials)
+    observed = _assert_auth(spec, api)
+    if spec.repository is None:
+        return observed
+    repo = spec.repository
+    target = "manifest" if spec.manifest else "tag" if spec.tag else "repository"
+    if spec.present or target == "repository":
+        observed.append(_assert_in_catalog(spec, api, repo))
+    if spec.tag is not None and (spec.present or target == "tag"):
+        observed.append(_assert_tag(spec, api, repo, spec.tag))
+    if spec.manifest is not None:
+        observed.append(_assert_manifest(spec, api, repo, spec.manifest))
+    if spec.digest_of is not None:
+        observed.append(_assert_digest_of(spec, ctx, api, repo, spec.digest_of))
+    return observed
+
+
+def _assert_auth(spec: RegistryCheck, api: RegistryAPI) -> list[str]:
+    """Reachable, authentication as required, credentials (if any) accepted."""
+    probe = api.probe(authenticate=False)
+    if probe.status_code not in (200, 401):
+        raise _Fail(
+            f"{spec.url}/v2/ answered {probe.status_code}, not 200 or 401: "
+            "that is not a registry speaking the Registry HTTP API V2"
+        )
+    asked = challenge(probe) if probe.status_code == 401 else None
+    realm = f'realm "{asked.realm}"' if asked and asked.realm else "no realm"
+    observed: list[str] = []
+    if spec.auth_required is True:
+        if probe.status_code == 200:
+            raise _Fail(f"{spec.url} answers /v2/ without credentials; expected it to require them")
+        if asked is None or asked.scheme != "Basic":
+            scheme = f"{asked.scheme} authentication" if asked else "no WWW-Authenticate challenge"
+            raise _Fail(
+                f"{spec.url} answers /v2/ with 401 but {scheme}; expected Basic with a realm"
+            )
+        observed.append(f"requires authentication (Basic {realm})")
+    elif spec.auth_required is False and probe.status_code == 401:
+        raise _Fail(f"{spec.url} requires authentication ({realm}); expected it to answer without")
+    if probe.status_code == 401 and (api.auth or spec.repository):
+        if api.auth is None:
+            raise _Fail(
+                f"{spec.url} requires authentication ({realm}) and the check gives no credentials"
+            )
+        if api.probe(authenticate=True).status_code == 401:
+            raise _Fail(f"{spec.url} rejects the credentials of user '{api.auth[0]}' (401)")
+        observed.append(f"accepts user '{api.auth[0]}'")
+    if not observed:
+        observed.append("the registry API answers")
+    return observed
+
+
+def _assert_in_catalog(spec: RegistryCheck, api: RegistryAPI, repo: str) -> str:
+    names = api.catalog()
+    if spec.present and repo not in names:
+        raise _Fail(f"repository '{repo}' is not in the catalog of {spec.url} ({_listing(names)})")
+    if not spec.present and repo in names:
+        raise _Fail(f"repository '{repo}' is still in the catalog of {spec.url}")
+    return f"'{repo}' is {'' if spec.present else 'not '}in the catalog"
+
+
+def _assert_tag(spec: RegistryCheck, api: RegistryAPI, repo: str, tag: str) -> str:
+    tags = api.tags(repo)
+    if tags is None:
+        if spec.present:
+            raise _Fail(f"repository '{repo}' does not exist in {spec.url} (NAME_UNKNOWN)")
+        return f"'{repo}' does not exist, so neither does {repo}:{tag}"
+    if spec.present and tag not in tags:
+        raise _Fail(f"{repo} has no tag '{tag}' in {spec.url} ({_listing(tags)})")
+    if not spec.present and tag in tags:
+        raise _Fail(f"{repo}:{tag} is still in {spec.url}")
+    return f"{repo}:{tag} is {'' if spec.present else 'not '}there"
+
+
+def _assert_manifest(spec: RegistryCheck, api: RegistryAPI, repo: str, digest: str) -> str:
+    found = api.manifest_digest(repo, digest)
+    if spec.present and found is None:
+        raise _Fail(f"manifest {repo}@{short(digest)} is not in {spec.url}")
+    if not spec.present and found is not None:
+        raise _Fail(f"manifest {repo}@{short(digest)} is still in {spec.url}")
+    return f"manifest {short(digest)} is {'' if spec.present else 'not '}there"
+
+
+def _assert_digest_of(
+    spec: RegistryCheck, ctx: CheckContext, api: RegistryAPI, repo: str, local_ref: str
+) -> str:
+    """The registry's manifest for the tag (the check's, else the local reference's) is the
+    digest the local image got when it was pushed to (or pulled from) that repository."""
+    image = inspect_image(ctx.engine, local_ref)
+    if image is None:
+        raise _Fail(f"there is no local image {local_ref} to compare with")
+    local = image.repo_digest_for(local_ref)
+    if local is None:
+        raise _Fail(
+            f"the local image {local_ref} has no digest from {repository_of(local_ref)}: "
+            "it was not pushed there or pulled from there"
+        )
+    tag = spec.tag or split(local_ref)[2] or "latest"
+    remote = api.manifest_digest(repo, tag)
+    if remote is None:
+        raise _Fail(f"{repo}:{tag} is not in {spec.url}")
+    if remote != local:
+        raise _Fail(
+            f"{repo}:{tag} in {spec.url} is {short(remote)}, "
+            f"but the local image {local_ref} is {short(local)}"
+        )
+    return f"{repo}:{tag} is the local {local_ref} ({short(remote)})"
+
+
+def _listing(names: list[str], limit: int = 5) -> str:
+    """A few names for a message: "it has: a, b, c and 4 more", or "it is empty"."""
+    if not names:
+        return "it is empty"
+    shown = ", ".join(names[:limit])
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return f"it has: {shown}{more}"
