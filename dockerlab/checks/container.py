@@ -65,7 +65,7 @@ def describe_status(info: ContainerInfo) -> str:
     if info.status == "exited":
         return f"exited (code {info.exit_code})"
     if info.status == "created":
-        return "created but never started"
+        return "created (never started)"
     if info.status == "restarting":
         return f"restarting (last exit code {info.exit_code})"
     return info.status or "in an unknown state"
