@@ -375,7 +375,10 @@ class ProgressStore:
         """Merge an export into this record, never dropping anything newer here: completions keep
         the earliest time, counts the highest, settings the most recent value. All or nothing:
         a broken file raises ProgressFileError before anything is written."""
-        snapshot = from_json(data)
+        return self.import_snapshot(from_json(data))
+
+    def import_snapshot(self, snapshot: Snapshot) -> ImportSummary:
+        """Merge an already-checked snapshot, in one transaction (see `import_json`)."""
         with self._write() as db:
             return merge.apply(db, snapshot)
 
