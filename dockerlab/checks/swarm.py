@@ -130,7 +130,10 @@ def _observed(spec: ServiceCheck, info: ServiceInfo) -> list[str]:
     if spec.image:
         out.append(f"from image '{without_digest(info.image)}'")
     for p in spec.ports:
-        x = next(x for x in info.ports if x.target == p.target
-                 and (p.published is None or x.published == p.published))
+        x = next(
+            x for x in info.ports
+            if x.target == p.target and p.published in (None, x.published)
+            and p.mode in (None, x.mode)
+        )
         out.append(f"publishing {x.target} on {x.published or 'a per-task port'} ({x.mode} mode)")
     return out
