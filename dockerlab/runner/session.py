@@ -19,6 +19,7 @@ from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
 from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
 from dockerlab.runner.state import LabState
+from dockerlab.runner.trust import check_trusted
 
 if TYPE_CHECKING:
     from dockerlab.progress.store import ProgressStore
@@ -90,7 +91,10 @@ class LabSession:
 
     # -- commands ---------------------------------------------------------------------------
     def run(self, command: Command | str, on_output: OutputSink | None = None) -> CommandOutcome:
-        """Run one command in the workspace (skipped, with its note, if a capability is missing)."""
+        """Run one command in the workspace (skipped, with its note, if a capability is missing).
+
+        Raises UntrustedContent for a lab from a folder the learner has not trusted."""
+        check_trusted(self.loaded.path)
         cmd = Command(run=command) if isinstance(command, str) else command
         missing = [str(c) for c in cmd.requires if str(c) not in self.capabilities]
         if missing:
@@ -173,7 +177,10 @@ class LabSession:
         return LabState.load(self.workspace).swarm_was_active is False
 
     def cleanup(self) -> CleanupReport:
-        """Remove exactly what the lab declared: engine resources, logins, paths."""
+        """Remove exactly what the lab declared: engine resources, logins, paths.
+
+        Raises UntrustedContent for an untrusted lab: its `cleanup:` names what gets removed."""
+        check_trusted(self.loaded.path)
         owned = self.owned()
         if owned.leave_swarm and not self._swarm_created():
             owned = Owned(**{**owned.__dict__, "leave_swarm": False})
