@@ -75,3 +75,12 @@ def engine_lock() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def course_images(engine: Engine) -> Engine:
+    """Every course image present (labs such as registry-basics remove hello-world on purpose)."""
+    from dockerlab.engine.images import prepare
+
+    prepare(engine)
+    return engine

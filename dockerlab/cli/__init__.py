@@ -48,8 +48,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dockerlab.cli.app import open_app
 
         return open_app(args, parser)
+    from dockerlab.engine.client import EngineError, EngineUnavailable
+    from dockerlab.model.problems import ContentError
+
     try:
         return int(handler(args) or 0)
+    except EngineUnavailable as exc:
+        print(f"dockerlab: cannot reach the Docker engine: {exc}", file=sys.stderr)
+        return 2
+    except EngineError as exc:
+        print(f"dockerlab: {exc}", file=sys.stderr)
+        return 1
+    except ContentError as exc:
+        from dockerlab.cli.common import print_problems
+
+        print_problems(exc)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -170,14 +170,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"{lab.title}")
     done = session.done_steps()
     last: Result | None = None
+    records = session.progress.completed_steps(lab.id) if session.progress else {}
     for step in lab.steps:
         if step.id in done:
-            print(f"✓ {step.id}: {step.title} (done)")
+            how = "done with the solution run for you" if records[step.id].assisted else "done"
+            print(f"✓ {step.id}: {step.title} ({how})")
             continue
         result = session.check(step)
         _print_result(f"{step.id}: {step.title}", result)
         if not result.passed:
-            if step.hints:
+            if step.hints and result.status.value == "fail":
                 print(f"   hint: {step.hints[0]}")
             print(f"   instructions: dockerlab show {lab.id} {step.id}")
             return _exit_for(result)

@@ -182,7 +182,12 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
             "Docker Hub", hub, detail,
             "offline is fine: `dockerlab images prepare` builds labelled stand-in images",
         ))
-    if engine_ok:
+    if not engine_ok:
+        report.findings.append(Finding(
+            "course images", None, "unknown until the engine answers: "
+            + ", ".join(COURSE_IMAGES),
+        ))
+    else:
         for status in course_image_status(engine, COURSE_IMAGES):
             if not status.present:
                 report.findings.append(Finding(f"image {status.ref}", False, "missing",

@@ -62,7 +62,7 @@ def cleanup(engine: Engine, owned: Owned) -> CleanupReport:
             _wait_tasks_gone(engine, services)
         for name in owned.containers:
             _try(report, f"container {name}",
-                 lambda n=name: client.api.remove_container(n, force=True, v=False))
+                 lambda n=name: client.api.remove_container(n, force=True, v=True))
         for ref in owned.images:
             _try(report, f"image {ref}", lambda r=ref: client.api.remove_image(familiar(r), noprune=False))
         for name in owned.volumes:

@@ -86,7 +86,11 @@ class LabSession:
         """
         from dockerlab.engine.images import prepare
 
-        prepare(self.engine, self.lab.images, progress=on_output,
+        def report(line: str) -> None:
+            if on_output and "already here" not in line:
+                on_output(line)
+
+        prepare(self.engine, self.lab.images, progress=report,
                 hub="docker-hub" in self.capabilities)
 
     # -- commands ---------------------------------------------------------------------------

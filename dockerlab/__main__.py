@@ -1,0 +1,7 @@
+"""`python -m dockerlab` is `dockerlab`."""
+
+import sys
+
+from dockerlab.cli import main
+
+sys.exit(main())
