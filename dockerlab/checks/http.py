@@ -7,6 +7,7 @@ or an ERROR (timed out: we cannot tell).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import ssl
 import warnings
@@ -52,13 +53,17 @@ def fetch(
     verify: str | bool,
     auth: tuple[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
+    session: requests.Session | None = None,
 ) -> requests.Response:
     """Send one request (no redirects followed, no proxies from the environment) and return
-    whatever HTTP answer came back, whatever its status. Raises NoAnswer otherwise."""
-    with requests.Session() as session, warnings.catch_warnings():
-        # the learner's registry is on this machine: a proxy from the environment would only
-        # misreport it, and `insecure` is the check's explicit choice, not something to warn about
-        session.trust_env = False
+    whatever HTTP answer came back, whatever its status. Raises NoAnswer otherwise.
+
+    Pass a `session()` to keep the connection open across several requests."""
+    with contextlib.ExitStack() as stack:
+        if session is None:
+            session = stack.enter_context(new_session())
+        # `insecure` is the check's explicit choice, not something to warn about
+        stack.enter_context(warnings.catch_warnings())
         warnings.simplefilter("ignore", InsecureRequestWarning)
         try:
             return session.request(
@@ -76,6 +81,14 @@ def fetch(
         except OSError as exc:
             # e.g. a CA file that is not a certificate: the learner's file is wrong
             raise NoAnswer(Result.fail(f"could not use the TLS settings for {url}: {exc}")) from exc
+
+
+def new_session() -> requests.Session:
+    """A session that ignores proxy settings from the environment: the learner's registry is on
+    this machine, and a proxy would only misreport it."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
 
 
 def _origin(url: str) -> str:
@@ -169,4 +182,4 @@ def _start(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-__all__ = ["NoAnswer", "check_http", "fetch", "tls_verify"]
+__all__ = ["NoAnswer", "check_http", "fetch", "new_session", "tls_verify"]

@@ -43,11 +43,19 @@ def _assert_all(spec: RegistryCheck, ctx: CheckContext) -> list[str]:
     """Check each assertion in order; raise _Fail at the first that does not hold. Returns what
     was observed, one clause per assertion."""
     credentials = (spec.username, spec.password or "") if spec.username else None
-    api = RegistryAPI(spec.url, ctx, tls_verify(ctx, spec.ca_file, spec.insecure), credentials)
-    observed = _assert_auth(spec, api)
-    if spec.repository is None:
-        return observed
-    repo = spec.repository
+    verify = tls_verify(ctx, spec.ca_file, spec.insecure)
+    with RegistryAPI(spec.url, ctx, verify, credentials) as api:
+        observed = _assert_auth(spec, api)
+        if spec.repository is not None:
+            observed += _assert_content(spec, ctx, api, spec.repository)
+    return observed
+
+
+def _assert_content(
+    spec: RegistryCheck, ctx: CheckContext, api: RegistryAPI, repo: str
+) -> list[str]:
+    """Repository, tag, manifest and digest_of, in that order."""
+    observed: list[str] = []
     target = "manifest" if spec.manifest else "tag" if spec.tag else "repository"
     if spec.present or target == "repository":
         observed.append(_assert_in_catalog(spec, api, repo))

@@ -188,8 +188,8 @@ def test_asking_for_a_repository_without_credentials_fails(
 
 
 def test_challenge_parses_the_realm(ctx: CheckContext, auth_registry: Registry) -> None:
-    api = RegistryAPI(auth_registry.url, ctx, auth_registry.ca_file or True)
-    found = challenge(api.probe(authenticate=False))
+    with RegistryAPI(auth_registry.url, ctx, auth_registry.ca_file or True) as api:
+        found = challenge(api.probe(authenticate=False))
     assert found is not None
     assert (found.scheme, found.realm) == ("Basic", REALM)
 
@@ -246,7 +246,8 @@ def test_absent_repository_with_present_false(
 
 
 def test_unknown_repository_has_no_tags(ctx: CheckContext, plain_registry: Registry) -> None:
-    assert RegistryAPI(plain_registry.url, ctx, True).tags("never/pushed") is None
+    with RegistryAPI(plain_registry.url, ctx, True) as api:
+        assert api.tags("never/pushed") is None
 
 
 def test_catalog_pagination_is_followed(
@@ -258,8 +259,8 @@ def test_catalog_pagination_is_followed(
     first = requests.get(plain_registry.url + "/v2/_catalog?n=1", timeout=5)
     assert len(first.json()["repositories"]) == 1
     assert "next" in first.links
-    api = RegistryAPI(plain_registry.url, ctx, True)
-    assert {pushed.repo, pushed.other_repo} <= set(api.catalog(page_size=1))
+    with RegistryAPI(plain_registry.url, ctx, True) as api:
+        assert {pushed.repo, pushed.other_repo} <= set(api.catalog(page_size=1))
     # the check itself, one repository per page: the second repository is on a later page
     monkeypatch.setattr(registry_api, "CATALOG_PAGE_SIZE", 1)
     result = check(ctx, plain_registry, repository=max(pushed.repo, pushed.other_repo))
