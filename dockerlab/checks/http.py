@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import requests
+from cryptography import x509
 from urllib3.exceptions import InsecureRequestWarning
 
 from dockerlab.checks import CheckContext, evaluator
@@ -33,7 +34,8 @@ class NoAnswer(Exception):
 def tls_verify(ctx: CheckContext, ca_file: str | None, insecure: bool) -> str | bool:
     """What `requests` needs as `verify`: the CA file's path, False (insecure) or True.
 
-    Raises NoAnswer (FAIL) when the CA file the check names does not exist yet.
+    Raises NoAnswer (FAIL) when the CA file the check names does not exist yet or holds no
+    PEM certificate (OpenSSL would only say NO_CERTIFICATE_OR_CRL_FOUND).
     """
     if insecure:
         return False
@@ -42,6 +44,10 @@ def tls_verify(ctx: CheckContext, ca_file: str | None, insecure: bool) -> str | 
     path = ctx.path(ca_file)
     if not path.is_file():
         raise NoAnswer(Result.fail(f"the CA file {ca_file} does not exist ({path})"))
+    try:
+        x509.load_pem_x509_certificates(path.read_bytes())
+    except (ValueError, OSError) as exc:
+        raise NoAnswer(Result.fail(f"the CA file {ca_file} is not a PEM certificate")) from exc
     return str(path)
 
 

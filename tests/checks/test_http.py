@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,6 +89,15 @@ def test_tls_with_ca_file_and_insecure(ctx: CheckContext, tls_registry: Registry
     assert untrusted.message == (
         f"the certificate of {tls_registry.url} does not verify (x509: self-signed certificate)"
     )
+
+
+def test_ca_file_that_is_no_certificate(
+    ctx: CheckContext, tls_registry: Registry, workspace: Path
+) -> None:
+    (workspace / "ca.crt").write_text("-----BEGIN CERTIFICATE-----\nnot really\n")
+    result = check(ctx, tls_registry.url + "/v2/", ca_file="ca.crt")
+    assert result.status is Status.FAIL
+    assert result.message == "the CA file ca.crt is not a PEM certificate"
 
 
 def test_certificate_for_another_name_is_reported(
