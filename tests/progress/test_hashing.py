@@ -1,0 +1,36 @@
+"""content_hash: equal content, equal hash; any real change, a different one."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from dockerlab.model.lab import Command
+from dockerlab.progress import content_hash
+
+
+class Note(BaseModel):
+    title: str
+    body: str = ""
+    tags: dict[str, str] = {}
+
+
+def test_the_same_content_gives_the_same_hash() -> None:
+    a = Note(title="t", tags={"x": "1", "y": "2"})
+    b = Note(title="t", tags={"y": "2", "x": "1"})
+    assert content_hash(a) == content_hash(b)
+    assert len(content_hash(a)) == 64
+
+
+def test_changed_content_gives_a_different_hash() -> None:
+    assert content_hash(Note(title="t")) != content_hash(Note(title="t", body="more"))
+    assert content_hash(Note(title="t")) != content_hash(Note(title="T"))
+
+
+def test_a_field_left_at_its_default_does_not_count() -> None:
+    # a new optional field in a later dockerlab must not mark finished steps as changed
+    assert content_hash(Command(run="docker ps")) == content_hash(
+        Command(run="docker ps", timeout=300)
+    )
+    assert content_hash(Command(run="docker ps")) != content_hash(
+        Command(run="docker ps", timeout=30)
+    )
