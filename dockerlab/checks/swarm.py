@@ -21,15 +21,20 @@ def judge_swarm(spec: SwarmCheck, swarm: SwarmState) -> Result:
     if not spec.active:
         if swarm.state == "inactive":
             return Result.ok("this engine is not in a swarm, as expected")
-        return Result.fail(f"this engine's swarm is {swarm.state} (expected no swarm)")
+        return Result.fail(f"this engine's swarm is {_said(swarm.state)} (expected no swarm)")
     if not swarm.active:
         why = f": {swarm.error}" if swarm.error else ""
-        return Result.fail(f"this engine's swarm is {swarm.state}{why} (expected it active)")
+        return Result.fail(f"this engine's swarm is {_said(swarm.state)}{why} (expected it active)")
     role = "manager" if swarm.manager else "worker"
     if spec.manager is not None and spec.manager != swarm.manager:
         wanted = "manager" if spec.manager else "worker"
         return Result.fail(f"this engine is in a swarm as a {role}, not a {wanted}")
     return Result.ok(f"this engine is in an active swarm as a {role}")
+
+
+def _said(state: str) -> str:
+    """A LocalNodeState as part of a sentence: "inactive", "locked", "in an error state"."""
+    return "in an error state" if state == "error" else state
 
 
 @evaluator(ServiceCheck)
@@ -40,7 +45,7 @@ def check_service(spec: ServiceCheck, ctx: CheckContext) -> Result:
     if not swarm.active:
         if not spec.present:
             return Result.ok(f"{who} does not exist (this engine is not in a swarm), as expected")
-        return Result.fail(f"{who} does not exist: this engine's swarm is {swarm.state}")
+        return Result.fail(f"{who} does not exist: this engine's swarm is {_said(swarm.state)}")
     if not swarm.manager:
         return Result.error(
             f"cannot look for {who}: this node is a swarm worker, and only managers list services"

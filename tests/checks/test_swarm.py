@@ -208,5 +208,9 @@ def test_global_service_is_not_a_replica_count() -> None:
 def test_locked_or_worker_swarms_are_described() -> None:
     locked = judge_swarm(SwarmCheck(kind="swarm"), SwarmState("locked", False))
     assert locked.message == "this engine's swarm is locked (expected it active)"
+    broken = judge_swarm(SwarmCheck(kind="swarm"), SwarmState("error", False, error="no quorum"))
+    assert broken.message == (
+        "this engine's swarm is in an error state: no quorum (expected it active)"
+    )
     worker = judge_swarm(SwarmCheck(kind="swarm", manager=True), SwarmState("active", False))
     assert worker.message == "this engine is in a swarm as a worker, not a manager"
