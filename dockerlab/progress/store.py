@@ -56,6 +56,23 @@ def default_learner() -> str:
         return "learner"
 
 
+def explain(path: Path, exc: sqlite3.Error) -> ProgressError:
+    """A sqlite error as something a learner can act on."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return ProgressError(
+            f"another dockerlab kept the progress database {path} busy for over "
+            f"{BUSY_TIMEOUT_S:.0f} s; nothing was lost, try again in a moment"
+        )
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+        return ProgressError(
+            f"the progress database {path} is damaged ({exc}). The file was left as it is; "
+            "move it aside (dockerlab then starts a new one) and bring your progress back "
+            "with `dockerlab progress import` from an export or a backup."
+        )
+    return ProgressError(f"cannot use the progress database {path}: {exc}")
+
+
 def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn: sqlite3.Connection | None = None
@@ -71,11 +88,7 @@ def _open(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
-        raise ProgressError(
-            f"cannot open the progress database {path}: {exc}. The file was left as it is; "
-            "if it is damaged, move it aside (dockerlab then starts a new one) and bring your "
-            "progress back with `dockerlab progress import` from an export."
-        ) from exc
+        raise explain(path, exc) from exc
     except BaseException:
         if conn is not None:
             conn.close()
@@ -139,7 +152,7 @@ class ProgressStore:
                     self._conn.execute("COMMIT")
 
     def _error(self, exc: sqlite3.Error) -> ProgressError:
-        return ProgressError(f"the progress database {self.path} could not be used: {exc}")
+        return explain(self.path, exc)
 
     def close(self) -> None:
         """Close the file; the store cannot be used afterwards."""

@@ -264,7 +264,7 @@ def test_a_damaged_database_is_a_message_not_a_traceback(
     (home / "progress.sqlite3").write_bytes(b"garbage" * 1000)
     assert main(["progress", "show"]) == 2
     err = capsys.readouterr().err
-    assert "cannot open the progress database" in err
+    assert "is damaged" in err
     assert (home / "progress.sqlite3").read_bytes() == b"garbage" * 1000
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -68,7 +70,7 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error_and_is_kept(tmp_path: 
     db = tmp_path / "progress.sqlite3"
     junk = b"this is not sqlite, but it might be someone's only copy\n" * 100
     db.write_bytes(junk)
-    with pytest.raises(ProgressError, match="left as it is") as err:
+    with pytest.raises(ProgressError, match="is damaged") as err:
         ProgressStore(db)
     assert str(db) in str(err.value)
     assert db.read_bytes() == junk
@@ -81,3 +83,40 @@ def test_using_a_closed_store_raises_a_progress_error(tmp_path: Path) -> None:
         store.record_attempt("lab", "step", "pass")
     with pytest.raises(ProgressError):
         store.last_place()
+
+
+def test_a_write_waits_for_another_instances_transaction(tmp_path: Path) -> None:
+    db = tmp_path / "progress.sqlite3"
+    store = ProgressStore(db)
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another app instance in the middle of a write
+    other.execute("INSERT INTO setting VALUES ('learner', 'other', '2026-01-01T00:00:00+00:00')")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    started = time.monotonic()
+    store.record_attempt("lab", "step", "pass")  # waits instead of failing
+    assert time.monotonic() - started >= 0.2
+    release.join()
+    assert store.attempts("lab", "step").passes == 1
+    assert store.learner() == "other"
+    store.close()
+    other.close()
+
+
+def test_a_lock_held_too_long_is_a_clear_error_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dockerlab.progress.store.BUSY_TIMEOUT_S", 0.1)
+    db = tmp_path / "progress.sqlite3"
+    store = ProgressStore(db)
+    store.record_attempt("lab", "step", "pass")
+    other = _connect(db)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(ProgressError, match="busy"):
+        store.record_attempt("lab", "step", "pass")
+    other.execute("ROLLBACK")
+    other.close()
+    assert store.attempts("lab", "step").passes == 1
+    store.record_attempt("lab", "step", "pass")  # and it works again once the lock is gone
+    assert store.attempts("lab", "step").passes == 2
+    store.close()
