@@ -33,7 +33,9 @@ def _shell_script(session: LabSession) -> str:
                 lines.append(cmd.run)
                 if "--name registry" in cmd.run:
                     # a script, unlike a person, pushes before the registry listens: wait for it
-                    lines.append("until curl -sf http://127.0.0.1:5000/v2/ >/dev/null; do sleep 0.05; done")
+                    lines.append(
+                        "until curl -sf http://127.0.0.1:5000/v2/ >/dev/null; do sleep 0.05; done"
+                    )
     return "\n".join(lines)
 
 
@@ -80,7 +82,7 @@ def main() -> None:
     rows = "\n".join(f"| `{k}` | {v:.1f} |" for k, v in per_step.items())
     body = f"""## Lab engine (issue 2)
 
-Measured {time.strftime('%Y-%m-%d')} on {machine()}, Docker {engine.version().get('Version')},
+Measured {time.strftime("%Y-%m-%d")} on {machine()}, Docker {engine.version().get("Version")},
 {RUNS} runs each, warm engine, lab `registry-basics` in its final state.
 
 | step check | median ms |

@@ -42,5 +42,9 @@ def write_section(name: str, body: str) -> None:
     block = f"{start}\n{body.rstrip()}\n{end}"
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else "# Benchmarks\n"
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    text = (
+        pattern.sub(lambda _m: block, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + block + "\n"
+    )
     REPORT.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Where dockerlab keeps things: the learner's data (progress, workspaces) and the bundled course."""
+"""Where dockerlab keeps things: the learner's data (progress, workspaces), the bundled course."""
 
 from __future__ import annotations
 

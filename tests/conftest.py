@@ -61,7 +61,7 @@ def workspace(tmp_path: Path) -> Path:
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Learner data (progress, workspaces) goes to a temporary folder, never the real one."""
     monkeypatch.setenv("DOCKERLAB_HOME", str(tmp_path / "dockerlab-home"))
-    yield
+    return
 
 
 @pytest.fixture

@@ -34,7 +34,9 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_only_engine_imports_docker_and_only_tui_imports_textual(path: Path) -> None:
     rel = path.relative_to(PACKAGE).parts
     imported = _imports(path)
@@ -45,7 +47,7 @@ def test_only_engine_imports_docker_and_only_tui_imports_textual(path: Path) -> 
 
 
 def test_core_modules_do_not_load_textual_or_docker_at_import() -> None:
-    """Import every core module in a fresh interpreter and look at sys.modules, as harlequin does."""
+    """Import every core module in a fresh interpreter and look at sys.modules (as harlequin)."""
     core = [m for m in _modules() if ".tui" not in m and not m.endswith("cli.app")]
     code = (
         "import importlib, sys\n"

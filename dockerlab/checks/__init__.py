@@ -20,10 +20,14 @@ Evaluator = Callable[[Any, CheckContext], Result]
 _EVALUATORS: dict[type, Evaluator] = {}
 
 
-def evaluator(model: type[Spec]) -> Callable[[Callable[[Spec, CheckContext], Result]], Callable[[Spec, CheckContext], Result]]:
+def evaluator(
+    model: type[Spec],
+) -> Callable[[Callable[[Spec, CheckContext], Result]], Callable[[Spec, CheckContext], Result]]:
     """Register the function that evaluates checks of `model`."""
 
-    def register(fn: Callable[[Spec, CheckContext], Result]) -> Callable[[Spec, CheckContext], Result]:
+    def register(
+        fn: Callable[[Spec, CheckContext], Result],
+    ) -> Callable[[Spec, CheckContext], Result]:
         _EVALUATORS[model] = fn
         return fn
 
@@ -41,7 +45,9 @@ def evaluate(spec: Any, ctx: CheckContext) -> Result:
     except EngineUnavailable as exc:
         return Result(Status.ERROR, f"could not ask the Docker engine: {exc}")
     except Exception as exc:  # noqa: BLE001 - a check must never crash the runner or the app
-        return Result(Status.ERROR, f"{getattr(spec, 'kind', 'check')} check failed to run: {exc!r}")
+        return Result(
+            Status.ERROR, f"{getattr(spec, 'kind', 'check')} check failed to run: {exc!r}"
+        )
 
 
 _LOADED = False

@@ -1,4 +1,4 @@
-"""What every check is evaluated with: the engine, the lab workspace, and where client config lives."""
+"""What every check is evaluated with: the engine, the lab workspace, the client config."""
 
 from __future__ import annotations
 

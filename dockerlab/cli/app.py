@@ -17,4 +17,4 @@ def open_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except ImportError:
         parser.print_help()
         return 0
-    return run_app(args)
+    return int(run_app(args))

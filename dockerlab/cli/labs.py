@@ -16,8 +16,13 @@ if TYPE_CHECKING:
 
 
 def _lab_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a lab variable, e.g. --var registry_port=5001")
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a lab variable, e.g. --var registry_port=5001",
+    )
     p.add_argument("--workspace", type=Path, help="run in this folder instead of the default")
 
 
@@ -51,7 +56,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(handler=cmd_reset)
 
     p = sub.add_parser("validate", help="instructor's end-to-end test of labs (fail→solve→pass)")
-    p.add_argument("paths", nargs="*", type=Path, help="lab folders or lab.yaml files (default: all)")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="lab folders or lab.yaml files (default: all)"
+    )
     _lab_args(p)
     p.set_defaults(handler=cmd_validate)
 
@@ -157,8 +164,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             step = lab.step(args.step)
         except KeyError:
-            print(f"dockerlab: lab '{lab.id}' has no step '{args.step}' "
-                  f"(steps: {', '.join(s.id for s in lab.steps)})", file=sys.stderr)
+            print(
+                f"dockerlab: lab '{lab.id}' has no step '{args.step}' "
+                f"(steps: {', '.join(s.id for s in lab.steps)})",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         result = session.check(step)
         _print_result(f"{step.id}: {step.title}", result)
@@ -228,7 +238,15 @@ def cmd_reset(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     lab = session.lab
     c = lab.cleanup
-    owned = [*c.containers, *c.services, *c.images, *c.volumes, *c.networks, *c.paths, *c.host_paths]
+    owned = [
+        *c.containers,
+        *c.services,
+        *c.images,
+        *c.volumes,
+        *c.networks,
+        *c.paths,
+        *c.host_paths,
+    ]
     if not args.yes and sys.stdin.isatty():
         what = ", ".join(owned) or "nothing"
         extra = "" if args.keep_progress else " and forget your progress in it"
@@ -287,7 +305,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def print_report(report: LabReport) -> None:
     print(f"\n  {'step':<22} {'before':<8} {'solution':<9} {'after':<7} {'time':>6}")
     for s in report.steps:
-        before = "waived" if s.before_waived else (s.before.status.value.upper() if s.before else "-")
+        before = (
+            "waived" if s.before_waived else (s.before.status.value.upper() if s.before else "-")
+        )
         sol = "-" if not s.solution else ("ok" if all(o.ok for o in s.solution) else "FAILED")
         after = s.after.status.value.upper() if s.after else "-"
         print(f"  {s.step_id:<22} {before:<8} {sol:<9} {after:<7} {s.seconds:>5.1f}s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -64,14 +65,13 @@ class Engine:
         """Forget the connection (the next call reconnects)."""
         with self._lock:
             if self._client is not None:
-                try:
+                # closing a dead connection may fail; we drop it either way
+                with contextlib.suppress(Exception):
                     self._client.close()
-                except Exception:  # noqa: BLE001 - closing a dead connection may fail
-                    pass
             self._client = None
 
     def call(self, fn: Callable[[docker.DockerClient], T]) -> T:
-        """Run `fn(client)`; connection trouble becomes EngineUnavailable (and a reconnect later)."""
+        """Run `fn(client)`; connection trouble becomes EngineUnavailable (reconnect next time)."""
         with self.translate():
             return fn(self.client)
 

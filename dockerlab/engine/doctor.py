@@ -87,35 +87,51 @@ def _engine_findings(engine: Engine, report: Report) -> bool:
         info = engine.info()
     except EngineUnavailable as exc:
         report.findings.append(
-            Finding("engine", False, str(exc), "start it: sudo systemctl start docker "
-                    "(or run scripts/ensure-engine.sh)")
+            Finding(
+                "engine",
+                False,
+                str(exc),
+                "start it: sudo systemctl start docker (or run scripts/ensure-engine.sh)",
+            )
         )
         return False
     report.capabilities.update({"engine", "swarm"})
-    report.findings.append(Finding(
-        "engine", True,
-        f"Docker {version.get('Version')} (API {version.get('ApiVersion')}), "
-        f"storage driver {info.get('Driver')}",
-    ))
+    report.findings.append(
+        Finding(
+            "engine",
+            True,
+            f"Docker {version.get('Version')} (API {version.get('ApiVersion')}), "
+            f"storage driver {info.get('Driver')}",
+        )
+    )
     _run_probe(engine, report)
     swarm = info.get("Swarm") or {}
     state = swarm.get("LocalNodeState", "inactive")
     role = " (this node is a manager)" if swarm.get("ControlAvailable") else ""
-    report.findings.append(Finding(
-        "swarm", None if state in ("inactive", "active") else False,
-        f"{state}{role}", "docker swarm leave --force, then let the swarm lab init it",
-    ))
+    report.findings.append(
+        Finding(
+            "swarm",
+            None if state in ("inactive", "active") else False,
+            f"{state}{role}",
+            "docker swarm leave --force, then let the swarm lab init it",
+        )
+    )
     registry = info.get("RegistryConfig") or {}
     insecure = [str(c) for c in registry.get("InsecureRegistryCIDRs") or []]
     insecure += [
-        name for name, cfg in (registry.get("IndexConfigs") or {}).items()
+        name
+        for name, cfg in (registry.get("IndexConfigs") or {}).items()
         if not cfg.get("Secure", True)
     ]
-    report.findings.append(Finding(
-        "insecure registries", None,
-        ", ".join(insecure) + " (127.0.0.0/8 is Docker's default: localhost needs no TLS)"
-        if insecure else "none",
-    ))
+    report.findings.append(
+        Finding(
+            "insecure registries",
+            None,
+            ", ".join(insecure) + " (127.0.0.0/8 is Docker's default: localhost needs no TLS)"
+            if insecure
+            else "none",
+        )
+    )
     mirrors = [str(m) for m in registry.get("Mirrors") or []]
     report.findings.append(Finding("registry mirrors", None, ", ".join(mirrors) or "none"))
     return True
@@ -125,19 +141,34 @@ def _run_probe(engine: Engine, report: Report) -> None:
     from docker.errors import APIError, ImageNotFound
 
     try:
-        engine.call(lambda c: c.containers.run(
-            "busybox:latest", ["true"], remove=True, labels={LABEL_OWNER: "doctor"},
-            network_mode="none",
-        ))
+        engine.call(
+            lambda c: c.containers.run(
+                "busybox:latest",
+                ["true"],
+                remove=True,
+                labels={LABEL_OWNER: "doctor"},
+                network_mode="none",
+            )
+        )
         report.findings.append(Finding("run a container", True, "busybox ran and exited 0"))
     except ImageNotFound:
-        report.findings.append(Finding(
-            "run a container", False, "busybox:latest is not here to try with",
-            "dockerlab images prepare",
-        ))
+        report.findings.append(
+            Finding(
+                "run a container",
+                False,
+                "busybox:latest is not here to try with",
+                "dockerlab images prepare",
+            )
+        )
     except (APIError, EngineUnavailable) as exc:
-        report.findings.append(Finding("run a container", False, str(exc).splitlines()[0],
-                                       "see the engine log (journalctl -u docker)"))
+        report.findings.append(
+            Finding(
+                "run a container",
+                False,
+                str(exc).splitlines()[0],
+                "see the engine log (journalctl -u docker)",
+            )
+        )
 
 
 def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Report:
@@ -149,49 +180,72 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
     ipvs, why = ipvs_available()
     if ipvs:
         report.capabilities.add("routing-mesh")
-    report.findings.append(Finding(
-        "routing mesh (IPVS)", ipvs, why,
-        "none needed: the swarm lab publishes in host mode here (--publish mode=host,...); "
-        "on your own machine load it with: sudo modprobe ip_vs",
-    ))
+    report.findings.append(
+        Finding(
+            "routing mesh (IPVS)",
+            ipvs,
+            why,
+            "none needed: the swarm lab publishes in host mode here (--publish mode=host,...); "
+            "on your own machine load it with: sudo modprobe ip_vs",
+        )
+    )
     if os.geteuid() == 0:
         report.capabilities.add("root")
-    report.findings.append(Finding(
-        "root", os.geteuid() == 0,
-        "running as root" if os.geteuid() == 0 else "not root",
-        "the TLS labs write /etc/docker/certs.d: run them with sudo",
-    ))
+    report.findings.append(
+        Finding(
+            "root",
+            os.geteuid() == 0,
+            "running as root" if os.geteuid() == 0 else "not root",
+            "the TLS labs write /etc/docker/certs.d: run them with sudo",
+        )
+    )
     free = port_free(5000)
     holder = _who_publishes(engine, 5000) if (engine_ok and not free) else None
-    report.findings.append(Finding(
-        "port 5000", free,
-        "free" if free else f"in use{f' by container {holder!r}' if holder else ''}",
-        (f"docker rm -f {holder}" if holder else "stop what listens there")
-        + ", or run the labs on another port: --var registry_port=5001",
-    ))
+    report.findings.append(
+        Finding(
+            "port 5000",
+            free,
+            "free" if free else f"in use{f' by container {holder!r}' if holder else ''}",
+            (f"docker rm -f {holder}" if holder else "stop what listens there")
+            + ", or run the labs on another port: --var registry_port=5001",
+        )
+    )
     trusted = sorted(p.parent.name for p in CERTS_D.glob("*/ca.crt")) if CERTS_D.is_dir() else []
-    report.findings.append(Finding(
-        "certs.d trust", None,
-        f"{CERTS_D} trusts: {', '.join(trusted)}" if trusted else f"no CA files in {CERTS_D} yet",
-    ))
+    report.findings.append(
+        Finding(
+            "certs.d trust",
+            None,
+            f"{CERTS_D} trusts: {', '.join(trusted)}"
+            if trusted
+            else f"no CA files in {CERTS_D} yet",
+        )
+    )
     if check_hub:
         hub, detail = hub_reachable()
         if hub:
             report.capabilities.add("docker-hub")
-        report.findings.append(Finding(
-            "Docker Hub", hub, detail,
-            "offline is fine: `dockerlab images prepare` builds labelled stand-in images",
-        ))
+        report.findings.append(
+            Finding(
+                "Docker Hub",
+                hub,
+                detail,
+                "offline is fine: `dockerlab images prepare` builds labelled stand-in images",
+            )
+        )
     if not engine_ok:
-        report.findings.append(Finding(
-            "course images", None, "unknown until the engine answers: "
-            + ", ".join(COURSE_IMAGES),
-        ))
+        report.findings.append(
+            Finding(
+                "course images",
+                None,
+                "unknown until the engine answers: " + ", ".join(COURSE_IMAGES),
+            )
+        )
     else:
         for status in course_image_status(engine, COURSE_IMAGES):
             if not status.present:
-                report.findings.append(Finding(f"image {status.ref}", False, "missing",
-                                               "dockerlab images prepare"))
+                report.findings.append(
+                    Finding(f"image {status.ref}", False, "missing", "dockerlab images prepare")
+                )
             else:
                 kind = "offline stand-in, built from Debian packages" if status.standin else "real"
                 report.findings.append(Finding(f"image {status.ref}", True, kind))

@@ -13,7 +13,11 @@ from dockerlab.engine.refs import familiar, normalize, repository
 from dockerlab.engine.standins import StandIn, build_context, missing_host_files, standin_for
 
 COURSE_IMAGES: tuple[str, ...] = (
-    "registry:2", "hello-world:latest", "busybox:latest", "nginx:latest", "httpd:2",
+    "registry:2",
+    "hello-world:latest",
+    "busybox:latest",
+    "nginx:latest",
+    "httpd:2",
 )
 HUB_HOST = "registry-1.docker.io"
 
@@ -80,7 +84,11 @@ def pull(engine: Engine, ref: str, progress: Progress | None = None) -> None:
     """Pull `ref`; errors the engine reports mid-stream raise EngineError."""
     from docker.errors import APIError
 
-    repo, _, tag = familiar(ref).rpartition(":") if ":" in familiar(ref).rsplit("/", 1)[-1] else (familiar(ref), "", "latest")
+    repo, _, tag = (
+        familiar(ref).rpartition(":")
+        if ":" in familiar(ref).rsplit("/", 1)[-1]
+        else (familiar(ref), "", "latest")
+    )
     try:
         stream = engine.call(lambda c: c.api.pull(repo, tag=tag, stream=True, decode=True))
         with engine.translate():
@@ -149,15 +157,20 @@ def build_standin(engine: Engine, standin: StandIn, progress: Progress | None = 
     ctx = build_context(standin)
     labels = {
         LABEL_STANDIN: "true",
-        "org.opencontainers.image.description": f"dockerlab offline stand-in: {standin.description}",
+        "org.opencontainers.image.description": (
+            f"dockerlab offline stand-in: {standin.description}"
+        ),
     }
     try:
         image = engine.call(
-            lambda c: c.images.build(path=str(ctx), tag=familiar(standin.refs[0]), labels=labels, rm=True)
+            lambda c: c.images.build(
+                path=str(ctx), tag=familiar(standin.refs[0]), labels=labels, rm=True
+            )
         )[0]
         for ref in standin.refs[1:]:
             repo, _, tag = familiar(ref).rpartition(":")
-            engine.call(lambda c, r=repo, t=tag: image.tag(r, t))
+            with engine.translate():
+                image.tag(repo, tag)
     except (BuildError, APIError) as exc:
         raise EngineError(f"building the stand-in for {standin.refs[0]} failed: {exc}") from exc
     finally:
@@ -192,7 +205,9 @@ def prepare(
         else:
             standin = standin_for(ref)
             if standin is None:
-                raise EngineError(f"{ref}: Docker Hub cannot be reached and there is no stand-in for it")
+                raise EngineError(
+                    f"{ref}: Docker Hub cannot be reached and there is no stand-in for it"
+                )
             build_standin(engine, standin, progress)
             done.append(f"{ref}: built the offline stand-in")
         if progress:
@@ -201,6 +216,14 @@ def prepare(
 
 
 __all__ = [
-    "COURSE_IMAGES", "ImageInfo", "ImageStatus", "course_image_status", "hub_reachable",
-    "inspect_image", "normalize", "prepare", "pull", "push",
+    "COURSE_IMAGES",
+    "ImageInfo",
+    "ImageStatus",
+    "course_image_status",
+    "hub_reachable",
+    "inspect_image",
+    "normalize",
+    "prepare",
+    "pull",
+    "push",
 ]

@@ -38,11 +38,11 @@ def swarm_active(engine: Engine) -> bool:
     return str((info.get("Swarm") or {}).get("LocalNodeState", "inactive")) == "active"
 
 
-def _try(report: CleanupReport, what: str, fn: Callable[[], Any]) -> None:
+def _try(report: CleanupReport, what: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
     from docker.errors import APIError, NotFound
 
     try:
-        fn()
+        fn(*args, **kw)
         report.removed.append(what)
     except NotFound:
         pass
@@ -57,20 +57,19 @@ def cleanup(engine: Engine, owned: Owned) -> CleanupReport:
     with engine.translate():
         services = owned.services if (owned.services and swarm_active(engine)) else ()
         for name in services:
-            _try(report, f"service {name}", lambda n=name: client.api.remove_service(n))
+            _try(report, f"service {name}", client.api.remove_service, name)
         if services:
             _wait_tasks_gone(engine, services)
         for name in owned.containers:
-            _try(report, f"container {name}",
-                 lambda n=name: client.api.remove_container(n, force=True, v=True))
+            _try(report, f"container {name}", client.api.remove_container, name, force=True, v=True)
         for ref in owned.images:
-            _try(report, f"image {ref}", lambda r=ref: client.api.remove_image(familiar(r), noprune=False))
+            _try(report, f"image {ref}", client.api.remove_image, familiar(ref))
         for name in owned.volumes:
-            _try(report, f"volume {name}", lambda n=name: client.api.remove_volume(n, force=True))
+            _try(report, f"volume {name}", client.api.remove_volume, name, force=True)
         for name in owned.networks:
-            _try(report, f"network {name}", lambda n=name: client.api.remove_network(n))
+            _try(report, f"network {name}", client.api.remove_network, name)
         if owned.leave_swarm and swarm_active(engine):
-            _try(report, "swarm (this lab created it)", lambda: client.api.leave_swarm(force=True))
+            _try(report, "swarm (this lab created it)", client.api.leave_swarm, force=True)
     return report
 
 
@@ -96,9 +95,9 @@ def leftovers(engine: Engine, owned: Owned, swarm_created: bool) -> list[str]:
     out: list[str] = []
     client = engine.client
 
-    def exists(fn: Callable[[], Any]) -> bool:
+    def exists(fn: Callable[[str], Any], name: str) -> bool:
         try:
-            fn()
+            fn(name)
             return True
         except NotFound:
             return False
@@ -106,19 +105,19 @@ def leftovers(engine: Engine, owned: Owned, swarm_created: bool) -> list[str]:
     with engine.translate():
         if owned.services and swarm_active(engine):
             for name in owned.services:
-                if exists(lambda n=name: client.api.inspect_service(n)):
+                if exists(client.api.inspect_service, name):
                     out.append(f"service {name}")
         for name in owned.containers:
-            if exists(lambda n=name: client.api.inspect_container(n)):
+            if exists(client.api.inspect_container, name):
                 out.append(f"container {name}")
         for ref in owned.images:
-            if exists(lambda r=ref: client.api.inspect_image(familiar(r))):
+            if exists(client.api.inspect_image, familiar(ref)):
                 out.append(f"image {ref}")
         for name in owned.volumes:
-            if exists(lambda n=name: client.api.inspect_volume(n)):
+            if exists(client.api.inspect_volume, name):
                 out.append(f"volume {name}")
         for name in owned.networks:
-            if exists(lambda n=name: client.api.inspect_network(n)):
+            if exists(client.api.inspect_network, name):
                 out.append(f"network {name}")
         if owned.leave_swarm and swarm_created and swarm_active(engine):
             out.append("swarm (created by the lab)")

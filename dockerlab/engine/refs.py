@@ -44,7 +44,7 @@ def familiar(ref: str) -> str:
     full = normalize(ref)
     for prefix in ("docker.io/library/", "docker.io/"):
         if full.startswith(prefix):
-            return full[len(prefix):]
+            return full[len(prefix) :]
     return full
 
 

@@ -35,8 +35,10 @@ STANDINS: tuple[StandIn, ...] = (
         refs=("registry:2",),
         debian_packages=("docker-registry",),
         description="the distribution registry 2.8.2 from Debian's docker-registry package",
-        files={"/bin/registry": "/usr/bin/docker-registry",
-               "/etc/ssl/certs/ca-certificates.crt": "/etc/ssl/certs/ca-certificates.crt"},
+        files={
+            "/bin/registry": "/usr/bin/docker-registry",
+            "/etc/ssl/certs/ca-certificates.crt": "/etc/ssl/certs/ca-certificates.crt",
+        },
         data={"/etc/docker/registry/config.yml": "registry-config.yml"},
         libs_of=("/usr/bin/docker-registry",),
         dockerfile="""\

@@ -262,8 +262,19 @@ Check = Annotated[
 ]
 
 CHECK_KINDS: tuple[str, ...] = (
-    "container", "image", "registry", "file", "http", "swarm", "service",
-    "login", "daemon", "command", "all", "any", "not",
+    "container",
+    "image",
+    "registry",
+    "file",
+    "http",
+    "swarm",
+    "service",
+    "login",
+    "daemon",
+    "command",
+    "all",
+    "any",
+    "not",
 )
 
 AllCheck.model_rebuild()

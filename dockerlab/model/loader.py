@@ -53,10 +53,13 @@ def _declared_variables(
                     break
             values[str(name)] = chosen
             continue
-        problems.append(src.problem(
-            ("variables", name),
-            f"variable '{name}' needs a string or number, or {{default: ..., when: {{capability: ...}}}}",
-        ))
+        problems.append(
+            src.problem(
+                ("variables", name),
+                f"variable '{name}' needs a string or number, "
+                "or {default: ..., when: {capability: ...}}",
+            )
+        )
     return values, problems
 
 

@@ -12,15 +12,43 @@ from dockerlab.model.yamlsource import PathKey, Source
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # Go-template words Docker's --format strings use ({{end}}, {{json .}}): never lab variables
 GO_TEMPLATE_WORDS = frozenset(
-    "end else range if with json index len println printf print join title lower upper split "
-    "define template block and or not eq ne lt le gt ge".split()
+    [
+        "end",
+        "else",
+        "range",
+        "if",
+        "with",
+        "json",
+        "index",
+        "len",
+        "println",
+        "printf",
+        "print",
+        "join",
+        "title",
+        "lower",
+        "upper",
+        "split",
+        "define",
+        "template",
+        "block",
+        "and",
+        "or",
+        "not",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+    ]
 )
 
 
 def substitute(
     src: Source, values: Mapping[str, str | int], skip: tuple[str, ...] = ("variables",)
 ) -> tuple[Any, list[Problem]]:
-    """A copy of the data with placeholders filled; a string that is only `{{ x }}` keeps x's type."""
+    """The data with placeholders filled; a string that is only `{{ x }}` keeps x's type."""
     problems: list[Problem] = []
 
     def fill(node: Any, path: PathKey) -> Any:
@@ -44,7 +72,9 @@ def substitute(
                 hint = did_you_mean(name, values)
                 known = ", ".join(sorted(values)) or "none are declared"
                 problems.append(
-                    src.problem(path, f"unknown variable '{{{{ {name} }}}}' (variables: {known})", hint)
+                    src.problem(
+                        path, f"unknown variable '{{{{ {name} }}}}' (variables: {known})", hint
+                    )
                 )
                 return match.group(0)
             return str(values[name])

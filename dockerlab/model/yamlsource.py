@@ -83,10 +83,7 @@ def parse_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
         what = exc.problem or exc.context or "invalid YAML"
         source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
         if "{{" in source_line:
-            what += (
-                "; a value that starts with {{ must be quoted, "
-                'e.g. host: "{{ registry_port }}"'
-            )
+            what += '; a value that starts with {{ must be quoted, e.g. host: "{{ registry_port }}"'
         problems.append(Problem(file, line, col, f"YAML syntax error: {what}"))
     except yaml.YAMLError as exc:
         problems.append(Problem(file, 1, 1, f"YAML error: {exc}"))

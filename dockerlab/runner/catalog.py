@@ -73,7 +73,9 @@ def load_catalog(
     return catalog
 
 
-def applicable_overrides(file: Path, overrides: dict[str, str | int] | None) -> dict[str, str | int]:
+def applicable_overrides(
+    file: Path, overrides: dict[str, str | int] | None
+) -> dict[str, str | int]:
     """Only the overrides this lab declares (a --var for one lab must not break the others)."""
     if not overrides:
         return {}

@@ -38,7 +38,7 @@ def run_shell(
     env: dict[str, str] | None = None,
     on_output: OutputSink | None = None,
 ) -> CommandOutcome:
-    """Run `command` with bash in `cwd`; stdout and stderr interleaved, line by line to on_output."""
+    """Run `command` with bash in `cwd`; stdout and stderr interleaved, each line to on_output."""
     started = time.monotonic()
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.Popen(

@@ -98,13 +98,14 @@ def test_every_problem_reported_at_once_with_positions_and_suggestions(tmp_path:
     text = GOOD.replace("    hints: [one, two]\n", "    hnts: [one, two]\n")
     text = text.replace("kind: container", "kind: containr")
     text = text.replace("repository: x", "repository: x\n      tga: latest")
-    text = text.replace('instructions: push', 'instructions: "on {{ registy_port }}"')
+    text = text.replace("instructions: push", 'instructions: "on {{ registy_port }}"')
     found = problems(tmp_path, text)
     assert len(found) == 4, found
     assert any(":20:5: unknown key 'hnts' (did you mean 'hints'?)" in p for p in found)
     assert any(":22:13: unknown check kind 'containr'" in p and "'container'?" in p for p in found)
-    assert any("unknown variable '{{ registy_port }}'" in p and "'registry_port'?" in p
-               for p in found)
+    assert any(
+        "unknown variable '{{ registy_port }}'" in p and "'registry_port'?" in p for p in found
+    )
     assert any("unknown key 'tga' (did you mean 'tag'?)" in p for p in found)
     assert all(p.startswith(str(tmp_path / "lab.yaml")) for p in found)
 
@@ -135,7 +136,8 @@ def test_duplicate_step_ids(tmp_path: Path) -> None:
 def test_missing_fields_and_bad_regex(tmp_path: Path) -> None:
     text = GOOD.replace("title: Demo\n", "").replace(
         "    hints: [one, two]\n",
-        "    hints: [one, two]\n    diagnoses:\n      - pattern: '(unclosed'\n        explanation: x\n",
+        "    hints: [one, two]\n    diagnoses:\n"
+        "      - pattern: '(unclosed'\n        explanation: x\n",
     )
     found = problems(tmp_path, text)
     assert any("missing required key 'title'" in p for p in found)

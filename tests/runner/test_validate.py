@@ -24,7 +24,10 @@ BASICS = REPO / "labs" / "registry-basics"
 def dockerlab(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "dockerlab", *args],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
     )
 
 
@@ -35,10 +38,16 @@ def docker(*args: str) -> str:
 @pytest.fixture
 def bystanders(engine: Engine, unique: str) -> tuple[str, str, str]:
     """An unrelated container, image and volume that no lab declared."""
-    container, image, volume = f"bystander-{unique}", f"bystander-{unique}:keep", f"bystander-{unique}"
+    container, image, volume = (
+        f"bystander-{unique}",
+        f"bystander-{unique}:keep",
+        f"bystander-{unique}",
+    )
     docker("tag", "busybox:latest", image)
     docker("volume", "create", volume)
-    docker("run", "-d", "--name", container, "-v", f"{volume}:/data", "busybox:latest", "sleep", "600")
+    docker(
+        "run", "-d", "--name", container, "-v", f"{volume}:/data", "busybox:latest", "sleep", "600"
+    )
     yield container, image, volume
     subprocess.run(["docker", "rm", "-f", container], capture_output=True, check=False)
     subprocess.run(["docker", "rmi", image], capture_output=True, check=False)
@@ -49,14 +58,20 @@ def test_validate_shows_each_step_failing_before_and_passing_after(
     engine: Engine, tmp_path: Path, bystanders: tuple[str, str, str]
 ) -> None:
     port = free_port()
-    session = LabSession(load_lab(BASICS, {"registry_port": port}), engine,
-                         workspace=tmp_path / "ws", capabilities={"engine"})
+    session = LabSession(
+        load_lab(BASICS, {"registry_port": port}),
+        engine,
+        workspace=tmp_path / "ws",
+        capabilities={"engine"},
+    )
     report = validate(session)
     assert report.ok, report
     assert [s.step_id for s in report.steps] == [s.id for s in session.lab.steps]
     for step in report.steps:
-        assert step.before is not None and step.before.status is Status.FAIL, step
-        assert step.after is not None and step.after.status is Status.PASS, step
+        assert step.before is not None, step
+        assert step.before.status is Status.FAIL, step
+        assert step.after is not None, step
+        assert step.after.status is Status.PASS, step
     assert report.leftovers == []
     # nothing it did not declare was touched
     container, image, volume = bystanders
@@ -101,7 +116,8 @@ def test_check_on_a_clean_engine_names_what_is_missing_then_solve_makes_it_pass(
         assert again.returncode == 0, again.stdout
         assert "All 7 steps of 'registry-basics' are done." in again.stdout
         one = dockerlab("check", "registry-basics", "run-registry", *var)
-        assert one.returncode == 0 and f"publishing 5000 on 0.0.0.0:{port}" in one.stdout
+        assert one.returncode == 0
+        assert f"publishing 5000 on 0.0.0.0:{port}" in one.stdout
         records = ProgressStore().completed_steps("registry-basics")
         assert set(records) == {s.id for s in load_lab(BASICS).lab.steps}
         assert all(r.assisted for r in records.values())
@@ -110,8 +126,12 @@ def test_check_on_a_clean_engine_names_what_is_missing_then_solve_makes_it_pass(
 
 
 def test_unreachable_engine_is_an_error_not_a_failure() -> None:
-    out = dockerlab("check", "registry-basics", "run-registry",
-                    env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    out = dockerlab(
+        "check",
+        "registry-basics",
+        "run-registry",
+        env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"},
+    )
     assert out.returncode == 2, out.stdout + out.stderr
     assert "! run-registry" in out.stdout
     assert "could not ask the Docker engine" in out.stdout
@@ -160,7 +180,11 @@ def test_validate_accepts_a_waived_step_and_reports_a_failing_solution(
     (tmp_path / "lab" / "lab.yaml").unlink()
     (tmp_path / "lab").rmdir()
     path = _lab(tmp_path, "      kind: file\n      path: made", "'echo oops >&2; exit 3'")
-    session = LabSession(load_lab(path), engine, workspace=tmp_path / "ws2", capabilities={"engine"})
+    session = LabSession(
+        load_lab(path), engine, workspace=tmp_path / "ws2", capabilities={"engine"}
+    )
     report = validate(session)
     problem = report.steps[0].problem or ""
-    assert "the solution failed" in problem and "exit 3" in problem and "oops" in problem
+    assert "the solution failed" in problem
+    assert "exit 3" in problem
+    assert "oops" in problem
