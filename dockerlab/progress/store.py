@@ -19,12 +19,12 @@ from types import TracebackType
 from typing import Any
 
 from dockerlab.progress import merge
+from dockerlab.progress.database import default_path, explain, open_database
 from dockerlab.progress.records import (
     AttemptCount,
     AttemptRow,
     HintRow,
     ImportSummary,
-    ProgressError,
     QuizAnswer,
     QuizAttemptRecord,
     SettingRow,
@@ -33,19 +33,7 @@ from dockerlab.progress.records import (
     StepRow,
     utcnow,
 )
-from dockerlab.progress.schema import migrate
 from dockerlab.progress.snapshot import STATUSES, from_json, iso, parse_iso, to_json
-
-DB_NAME = "progress.sqlite3"
-# Long enough to outwait another instance's write (milliseconds each), short enough that a
-# stuck process shows up as an error rather than a frozen app.
-BUSY_TIMEOUT_S = 15.0
-
-
-def default_path() -> Path:
-    from dockerlab.paths import data_dir
-
-    return data_dir() / DB_NAME
 
 
 def default_learner() -> str:
@@ -54,46 +42,6 @@ def default_learner() -> str:
         return getpass.getuser() or "learner"
     except (OSError, KeyError):  # no login name and no passwd entry (some containers)
         return "learner"
-
-
-def explain(path: Path, exc: sqlite3.Error) -> ProgressError:
-    """A sqlite error as something a learner can act on."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return ProgressError(
-            f"another dockerlab kept the progress database {path} busy for over "
-            f"{BUSY_TIMEOUT_S:.0f} s; nothing was lost, try again in a moment"
-        )
-    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
-        return ProgressError(
-            f"the progress database {path} is damaged ({exc}). The file was left as it is; "
-            "move it aside (dockerlab then starts a new one) and bring your progress back "
-            "with `dockerlab progress import` from an export or a backup."
-        )
-    return ProgressError(f"cannot use the progress database {path}: {exc}")
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn: sqlite3.Connection | None = None
-    try:
-        conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn)
-    except sqlite3.Error as exc:
-        if conn is not None:
-            conn.close()
-        raise explain(path, exc) from exc
-    except BaseException:
-        if conn is not None:
-            conn.close()
-        raise
-    return conn
 
 
 class ProgressStore:
@@ -105,7 +53,7 @@ class ProgressStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else default_path()
         self._lock = threading.RLock()
-        self._conn = _open(self.path)
+        self._conn = open_database(self.path)
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -116,7 +64,7 @@ class ProgressStore:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise self._error(exc) from exc
+                raise explain(self.path, exc) from exc
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
@@ -124,7 +72,7 @@ class ProgressStore:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise self._error(exc) from exc
+                    raise explain(self.path, exc) from exc
                 raise
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
@@ -132,7 +80,7 @@ class ProgressStore:
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise self._error(exc) from exc
+                raise explain(self.path, exc) from exc
 
     @contextmanager
     def _view(self) -> Iterator[None]:
@@ -144,15 +92,12 @@ class ProgressStore:
             try:
                 self._conn.execute("BEGIN")
             except sqlite3.Error as exc:
-                raise self._error(exc) from exc
+                raise explain(self.path, exc) from exc
             try:
                 yield
             finally:
                 if self._conn.in_transaction:
                     self._conn.execute("COMMIT")
-
-    def _error(self, exc: sqlite3.Error) -> ProgressError:
-        return explain(self.path, exc)
 
     def close(self) -> None:
         """Close the file; the store cannot be used afterwards."""

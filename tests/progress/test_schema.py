@@ -106,7 +106,7 @@ def test_a_write_waits_for_another_instances_transaction(tmp_path: Path) -> None
 def test_a_lock_held_too_long_is_a_clear_error_and_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("dockerlab.progress.store.BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr("dockerlab.progress.database.BUSY_TIMEOUT_S", 0.1)
     db = tmp_path / "progress.sqlite3"
     store = ProgressStore(db)
     store.record_attempt("lab", "step", "pass")
