@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from pydantic import BaseModel
 
 from dockerlab.model.lab import Command
@@ -34,3 +37,16 @@ def test_a_field_left_at_its_default_does_not_count() -> None:
     assert content_hash(Command(run="docker ps")) != content_hash(
         Command(run="docker ps", timeout=30)
     )
+
+
+def test_the_progress_package_loads_without_third_party_modules() -> None:
+    # architecture.md: progress/ may import the stdlib only (the app and CLI load it early)
+    code = (
+        "import sys, dockerlab.progress, dockerlab.progress.store; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pydantic', 'yaml', 'docker', 'textual', 'platformdirs'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert out.strip() == "[]"
