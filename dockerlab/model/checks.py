@@ -58,7 +58,11 @@ class RegistryCheck(Strict):
     Every assertion given must hold: `auth_required` (401 with a Basic realm and no
     credentials), `repository` in the catalog, `tag` in that repository, `digest_of` (the
     manifest digest equals that local image's repo digest), `manifest` (a digest that must or
-    must not be there). `present: false` turns the repository/tag/manifest assertions around.
+    must not be there). `present: false` reverses only the most specific of them: the manifest
+    if given, else the tag, else the repository ("the tag is gone" passes also when the whole
+    repository is gone). `digest_of` compares the registry's manifest for `tag` (or the tag in
+    the local reference, or `latest`) with the local image's repo digest: name the pushed
+    reference (`127.0.0.1:5000/hello-world`), not the Docker Hub one.
     """
 
     kind: Literal["registry"]
@@ -138,7 +142,11 @@ class HttpCheck(Strict):
     method: str = "GET"
     status: int | None = 200
     body: str | None = Field(None, description="a regular expression the body matches")
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = Field(
+        {},
+        description="response headers that must be present: name (any case) -> a regular "
+        "expression the whole value matches",
+    )
     ca_file: str | None = None
     insecure: bool = False
 
