@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_app(args, parser)
     from dockerlab.engine.client import EngineError, EngineUnavailable
     from dockerlab.model.problems import ContentError
+    from dockerlab.runner.trust import UntrustedContent
 
     try:
         return int(handler(args) or 0)
@@ -63,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dockerlab.cli.common import print_problems
 
         print_problems(exc)
+        return 2
+    except UntrustedContent as exc:
+        print(f"dockerlab: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
