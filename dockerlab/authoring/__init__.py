@@ -1,0 +1,1 @@
+"""Instructor tooling: lint content, print JSON Schemas, scaffold new labs and quizzes."""
