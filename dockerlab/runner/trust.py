@@ -191,3 +191,28 @@ def is_trusted(path: Path) -> bool:
     except UntrustedContent:
         return False
     return True
+
+
+def runs_commands(check: object) -> bool:
+    """Whether a check (or one inside it) is a `command` check, which runs a shell command."""
+    from dockerlab.model.checks import AllCheck, AnyCheck, CommandCheck, NotCheck
+
+    if isinstance(check, CommandCheck):
+        return True
+    if isinstance(check, AllCheck | AnyCheck):
+        return any(runs_commands(c) for c in check.checks)
+    if isinstance(check, NotCheck):
+        return runs_commands(check.check)
+    return False
+
+
+def refused_check(path: Path, check: object) -> str | None:
+    """Why a check may not run for the lab at `path`, or None. Checks read state and run for
+    any lab, except `command` checks: they run shell commands, so only for trusted labs."""
+    if not runs_commands(check):
+        return None
+    try:
+        check_trusted(path)
+    except UntrustedContent as exc:
+        return f"this check runs a shell command, and {exc}"
+    return None
