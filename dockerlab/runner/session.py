@@ -19,7 +19,7 @@ from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
 from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
 from dockerlab.runner.state import LabState
-from dockerlab.runner.trust import check_trusted
+from dockerlab.runner.trust import check_trusted, refused_check
 
 if TYPE_CHECKING:
     from dockerlab.progress.store import ProgressStore
@@ -131,7 +131,7 @@ class LabSession:
     # -- checking ---------------------------------------------------------------------------
     def check(self, step: Step) -> Result:
         """Evaluate the step's check against the engine now, and count the attempt."""
-        result = evaluate(step.check, self.context())
+        result = self._evaluate(step)
         if self.progress is not None:
             self.progress.record_attempt(self.lab.id, step.id, result.status.value)
         return result
@@ -140,10 +140,15 @@ class LabSession:
         """Re-check until PASS or the step's timeout (state such as service convergence lags)."""
         deadline = time.monotonic() + (step.timeout if timeout is None else timeout)
         while True:
-            result = evaluate(step.check, self.context())
+            result = self._evaluate(step)
             if result.passed or time.monotonic() >= deadline:
                 return result
             time.sleep(interval)
+
+    def _evaluate(self, step: Step) -> Result:
+        """The check's result; a `command` check of an untrusted lab is refused (ERROR)."""
+        refused = refused_check(self.loaded.path, step.check)
+        return Result.error(refused) if refused else evaluate(step.check, self.context())
 
     def diagnose(self, step: Step, output: str) -> list[Diagnosis]:
         """The step's known mistakes whose pattern matches the learner's last output."""
