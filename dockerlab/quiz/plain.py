@@ -9,6 +9,7 @@ shows a hint on `?`.
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -64,15 +65,56 @@ def read_reply(question: Question, shown: Sequence[Option], line: str) -> Reply:
     )
 
 
+def wrap(text: str, indent: str = "", first: str | None = None, width: int | None = None) -> str:
+    """Markdown text filled to the terminal's width: paragraphs and list items are re-wrapped,
+    fenced code and indented code are kept as written. `first` replaces the first indent."""
+    width = width or min(shutil.get_terminal_size((88, 24)).columns, 100)
+    out: list[str] = []
+    para: list[str] = []
+    lead = indent if first is None else first
+
+    def flush() -> None:
+        nonlocal lead
+        if para:
+            item = re.match(r"([-*] |\d+[.)] )", para[0])
+            hang = indent + " " * len(item.group(1)) if item else indent
+            out.append(textwrap.fill(" ".join(para), width, initial_indent=lead,
+                                     subsequent_indent=hang, break_on_hyphens=False,
+                                     break_long_words=False))
+            para.clear()
+            lead = indent
+
+    fenced = False
+    for line in text.strip().splitlines():
+        if line.lstrip().startswith("```"):
+            flush()
+            fenced = not fenced
+            out.append(lead + line.strip())
+            lead = indent
+        elif fenced or line.startswith(("    ", "\t")):
+            flush()
+            out.append(lead + line)
+            lead = indent
+        elif not line.strip():
+            flush()
+            out.append("")
+        else:
+            if re.match(r"\s*([-*] |\d+[.)] )", line):
+                flush()
+            para.append(line.strip())
+    flush()
+    return "\n".join(o.rstrip() for o in out)
+
+
 def _indent(text: str, prefix: str = "  ") -> str:
-    return textwrap.indent(text.strip(), prefix, lambda _line: True)
+    return wrap(text, prefix)
 
 
 def render_question(number: int, total: int, question: Question, shown: Sequence[Option]) -> str:
     """The question as printed: a heading, the prompt, and lettered options."""
-    lines = [f"Question {number} of {total} ({KIND_WORDS[question.type]})", question.prompt.strip()]
+    lines = [f"Question {number} of {total} ({KIND_WORDS[question.type]})", wrap(question.prompt)]
     for i, option in enumerate(shown):
-        lines.append(_indent(f"{letter(i)}) {option.text.strip()}", "  "))
+        lines.append(wrap(option.text, "     ", first=f"  {letter(i)}) "))
     return "\n".join(lines)
 
 
@@ -105,10 +147,10 @@ def render_result(question: Question, shown: Sequence[Option], graded: Graded) -
     if graded.chosen:
         for i, option in enumerate(shown):
             if option.id in graded.chosen and option.feedback:
-                lines.append(_indent(f"{letter(i)}) {option.feedback.strip()}"))
+                lines.append(wrap(option.feedback, "     ", first=f"  {letter(i)}) "))
     else:
         lines.extend(_indent(f) for f in graded.feedback)
-    lines.append("Explanation: " + graded.explanation.strip())
+    lines.append(wrap(graded.explanation, "  ", first="  Explanation: "))
     return "\n".join(lines)
 
 
