@@ -244,10 +244,12 @@ class QuizCatalog:
 
 
 def quiz_dirs() -> list[Path]:
-    """Where quizzes live: the bundled content folder, then each `--content` folder."""
+    """Where quizzes live: the bundled content folder, then each `--content` folder (its
+    `content/` subfolder when it has one, as the bundled course is laid out)."""
     from dockerlab.paths import bundled_content, extra_content_dirs
 
-    return [bundled_content(), *extra_content_dirs()]
+    extra = [d / "content" if (d / "content").is_dir() else d for d in extra_content_dirs()]
+    return [bundled_content(), *extra]
 
 
 def find_quizzes(dirs: Sequence[Path] | None = None) -> QuizCatalog:
