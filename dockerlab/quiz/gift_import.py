@@ -166,9 +166,11 @@ class _Reader:
             correct = marker == "=" if single else weight > 0
             option = {"id": oid, "text": text, "correct": correct, "feedback": feedback}
             options.append(option | ({"pinned": True} if oid in pinned else {}))
-        if single and sum(1 for _, m, _ in items if m == "=") > 1:
-            raise self.fail(base, "several `=` answers: a single-choice question has one right "
-                            "answer; for several, mark them ~%50% (weights adding up to 100)")
+        rights = [at for at, marker, _ in items if marker == "="]
+        if len(rights) > 1:
+            raise self.fail(base + rights[1], "several `=` answers: a single-choice question has "
+                            "one right answer; for several, mark them ~%50% (weights adding up "
+                            "to 100)")
         return {"type": "single" if single else "multiple", "options": options}
 
     def true_false(self, answers: str) -> dict[str, Any]:
