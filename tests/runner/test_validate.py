@@ -14,6 +14,7 @@ from dockerlab.engine import Engine
 from dockerlab.model.loader import load_lab
 from dockerlab.progress.store import ProgressStore
 from dockerlab.runner.session import LabSession
+from dockerlab.runner.trust import trust
 from dockerlab.runner.validate import validate
 from tests.conftest import REPO, free_port
 
@@ -157,6 +158,7 @@ steps:
 """,
         encoding="utf-8",
     )
+    trust(path.parent)  # a lab outside the bundled course runs commands only once trusted
     return path
 
 
