@@ -52,6 +52,30 @@ questions:
     link: docker-hub
 """
 
+# a quiz with five mistakes; tests name their lines and columns
+BROKEN = """\
+id: broken
+title: Broken
+section: hub
+pass_mark: high
+questions:
+  - id: q1
+    type: singel
+    prompt: Which?
+    explanation: Because.
+  - id: q2
+    type: single
+    prompt: Which?
+    explenation: Because.
+    options:
+      - id: a
+        text: A
+        correct: true
+        feedbak: Why.
+      - id: b
+        text: B
+"""
+
 
 def write_quiz(folder: Path, text: str, name: str = "sample") -> Path:
     path = folder / f"{name}.quiz.yaml"

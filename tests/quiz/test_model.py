@@ -15,30 +15,7 @@ from dockerlab.model.quiz import (
     load_quiz,
     parse_quiz,
 )
-from tests.quiz.conftest import SAMPLE, write_quiz
-
-BROKEN = """\
-id: broken
-title: Broken
-section: hub
-pass_mark: high
-questions:
-  - id: q1
-    type: singel
-    prompt: Which?
-    explanation: Because.
-  - id: q2
-    type: single
-    prompt: Which?
-    explenation: Because.
-    options:
-      - id: a
-        text: A
-        correct: true
-        feedbak: Why.
-      - id: b
-        text: B
-"""
+from tests.quiz.conftest import BROKEN, SAMPLE, write_quiz
 
 
 def problems_of(path: Path) -> list[Problem]:
