@@ -179,19 +179,17 @@ def cmd_take(quiz_id: str, *, plain: bool, seed: int | None) -> int:
 def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> QuizAttempt:
     """At a terminal, offer to ask the missed questions again until all are right or declined."""
     from dockerlab.quiz.plain import run_interactive
-    from dockerlab.quiz.scoring import missed_questions, retry
 
-    quiz = loaded.quiz
     while attempt.missed:
+        count = len(attempt.missed)
         try:
-            again = input(f"\nTry the {len(attempt.missed)} missed again? [y/N] ")
+            again = input(f"\nTry the {count} missed question{'s' if count != 1 else ''} "
+                          "again? [y/N] ")
         except EOFError:
             break
         if again.strip().lower() not in ("y", "yes"):
             break
-        redo = run_interactive(quiz, input, sys.stdout, seed, missed_questions(quiz, attempt))
-        attempt = retry(quiz, attempt, redo.answers)
-        print(f"Overall: {attempt.score} of {attempt.total} right.")
+        attempt = run_interactive(loaded.quiz, input, sys.stdout, seed, previous=attempt)
     return attempt
 
 

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from dockerlab.model.quiz import Option, Question, Quiz
-from dockerlab.quiz.scoring import Graded, QuizAttempt, grade, score, unreadable
+from dockerlab.quiz.scoring import (
+    Graded,
+    QuizAttempt,
+    grade,
+    missed_questions,
+    retry,
+    score,
+    unreadable,
+)
 from dockerlab.quiz.shuffle import arrange, letter
 
 KIND_WORDS = {
@@ -243,11 +251,20 @@ def run_interactive(
     ask: Callable[[str], str],
     out: TextIO,
     seed: int | None = None,
-    questions: Sequence[Question] | None = None,
+    previous: QuizAttempt | None = None,
 ) -> QuizAttempt:
-    """Interactive mode over `questions` (default: all); stops early if input ends."""
-    print(_intro(quiz, interactive=True), file=out)
-    todo = list(quiz.questions if questions is None else questions)
+    """Interactive mode: every question, or with `previous` only the ones it missed.
+
+    The attempt returned always covers the whole quiz (a retry keeps the earlier right
+    answers). Stops early, counting the rest as wrong, if input ends.
+    """
+    todo = quiz.questions if previous is None else missed_questions(quiz, previous)
+    if previous is None:
+        print(_intro(quiz, interactive=True), file=out)
+    else:
+        count = len(todo)
+        print(f"Again: the {count} question{'s' if count != 1 else ''} you missed. "
+              "Type ? for a hint.", file=out)
     graded: list[Graded] = []
     for number, question in enumerate(todo, start=1):
         shown = arrange(question, seed)
@@ -259,6 +276,6 @@ def run_interactive(
             break
         graded.append(result)
         print(render_result(question, shown, result), file=out)
-    attempt = score(quiz, graded)
+    attempt = score(quiz, graded) if previous is None else retry(quiz, previous, graded)
     print("\n" + render_summary(quiz, attempt), file=out)
     return attempt

@@ -147,3 +147,29 @@ def test_a_seed_shuffles_the_options_the_same_way_every_time(tmp_path: Path, see
     first, second = shell(command), shell(command)
     assert first.stdout == second.stdout
     assert "  d) None of these" in first.stdout  # pinned: last in every order
+
+
+def test_at_a_terminal_it_asks_and_offers_the_missed_questions_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dockerlab.cli import main
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    typed = iter(["webhook", "z", "a", "true", "y", "b", "false"])
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["quiz", "container-registries"]) == 0
+    out = capsys.readouterr().out
+    assert "Please answer with one letter from a to d." in out
+    assert "Score: 1/3" in out  # first go: b and false were missed
+    assert "Again: the 2 questions you missed." in out
+    assert "Question 1 of 2 (one answer)" in out  # the retry asks only those two
+    assert out.rstrip().endswith("Passed: 3 of 3 right; the pass mark is 70% (3 right).\n"
+                                 "Score: 3/3")
+    with ProgressStore() as store:
+        (attempt,) = store.quiz_attempts("container-registries")
+    assert (attempt.score, attempt.passed) == (3, True)

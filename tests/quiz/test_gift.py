@@ -60,7 +60,7 @@ def gift_parse(text: str) -> list[Any]:
 
 def plain(text: str) -> str:
     """pygiftparser leaves escapes in answers and feedback; undo them as GIFT defines."""
-    return transformSpecials(text).replace("\\n", "\n").strip()
+    return str(transformSpecials(text)).replace("\\n", "\n").strip()
 
 
 def as_seen_by_pygiftparser(q: Any) -> dict[str, Any]:
