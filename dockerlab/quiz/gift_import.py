@@ -116,14 +116,23 @@ def _text_and_feedback(raw: str) -> tuple[str, str | None]:
     return unescape(raw[:cut].strip()), unescape(raw[cut + 1 :].strip()) or None
 
 
-def _meta(comments: list[str], prefix: str, block: _Block, warnings: list[Problem]) -> Any:
+def _meta(
+    comments: list[str], prefix: str, block: _Block, warnings: list[Problem]
+) -> dict[str, Any]:
+    """The JSON object in a `// dockerlab ...` comment (our export writes it), else {}."""
     for comment in comments:
-        if comment.startswith(prefix.strip() + " "):
-            try:
-                return json.loads(comment[len(prefix.strip()) :])
-            except json.JSONDecodeError as exc:
-                warnings.append(block.problem(0, f"ignored an unreadable dockerlab comment: {exc}",
-                                              "warning"))
+        if not comment.startswith(prefix):
+            continue
+        try:
+            found = json.loads(comment[len(prefix) :])
+        except json.JSONDecodeError as exc:
+            found = f"not JSON ({exc})"
+        if isinstance(found, dict):
+            return found
+        warnings.append(
+            block.problem(0, f"ignored a dockerlab comment that is not a JSON object: {found}",
+                          "warning")
+        )
     return {}
 
 
@@ -152,8 +161,11 @@ class _Reader:
 
     def choices(self, answers: str, base: int) -> dict[str, Any]:
         items = _split(answers, "~=")
+        if answers[: items[0][0]].strip():
+            raise self.fail(base, "text before the first answer: each answer starts with = or ~")
         single = any(marker == "=" for _, marker, _ in items)
-        ids, pinned = self.option_ids(len(items)), set(self.meta.get("pinned", []))
+        pins = self.meta.get("pinned")
+        ids, pinned = self.option_ids(len(items)), set(pins) if isinstance(pins, list) else set()
         options = []
         for (at, marker, raw), oid in zip(items, ids, strict=True):
             weight = 100.0 if marker == "=" else 0.0
@@ -304,9 +316,7 @@ def read_gift(text: str, file: str, quiz_id: str | None = None) -> GiftImport:
             continue
         meta = _meta(block.comments, QUESTION_META, block, warnings)
         try:
-            data = _Reader(block, meta if isinstance(meta, dict) else {}, warnings).read(
-                len(questions) + 1
-            )
+            data = _Reader(block, meta, warnings).read(len(questions) + 1)
             if data is None:
                 continue
             base, n = data["id"], 2

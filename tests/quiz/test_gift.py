@@ -279,3 +279,15 @@ def test_the_imported_yaml_names_the_source_and_loads() -> None:
     text = quiz_to_yaml(result.quiz, comment="Imported from registries.gift.")
     assert text.startswith("# Imported from registries.gift.\nformat_version: 1\nid: registries\n")
     assert parse_quiz(text, "registries.quiz.yaml") == result.quiz
+
+
+def test_text_before_the_first_answer_is_a_problem() -> None:
+    (problem,) = problems("::q::Pick{ oops ~a =b}\n")
+    assert problem.startswith("bad.gift:1:12: text before the first answer")
+
+
+def test_an_unreadable_dockerlab_comment_is_ignored_with_a_warning() -> None:
+    text = "// dockerlab [1, 2]\n::q::Is it?{T####Yes.}\n"
+    result = read_gift(text, "odd.gift")
+    assert result.quiz.questions[0].answer is True
+    assert any("not a JSON object" in str(w) for w in result.warnings)
