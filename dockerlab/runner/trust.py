@@ -73,8 +73,11 @@ def _write_store(folders: dict[str, dict[str, str]]) -> None:
 
 
 def _content_files(folder: Path) -> Iterator[Path]:
+    # dockerlab's own data (this store, the workspaces) may live inside a trusted folder
+    own = {paths.data_dir().resolve(), paths.workspaces_dir().resolve()}
     for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        dirs[:] = sorted(d for d in dirs
+                         if d not in SKIPPED_DIRS and (Path(root) / d).resolve() not in own)
         for name in sorted(files):
             if not name.endswith((".pyc", ".swp")) and name != ".DS_Store":
                 yield Path(root) / name
