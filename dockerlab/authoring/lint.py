@@ -314,12 +314,33 @@ def _folder_problem(path: Path, src: Source) -> list[Problem]:
     )]
 
 
+def _without_echoes(problems: list[Problem]) -> list[Problem]:
+    """Drop "missing required key 'x'" when the same mapping has an unknown key that is a
+    misspelling of 'x': the did-you-mean already says it (keys of a block mapping share a
+    column, and the mapping's place is its first key)."""
+    misspelt = {
+        (p.file, p.column, p.suggestion): p.line
+        for p in problems
+        if p.message.startswith("unknown key ") and p.suggestion
+    }
+    kept = []
+    for p in problems:
+        if p.message.startswith("missing required key '"):
+            key = p.message.removeprefix("missing required key '").rstrip("'")
+            line = misspelt.get((p.file, p.column, key))
+            if line is not None and line >= p.line:
+                continue
+        kept.append(p)
+    return kept
+
+
 def lint_lab(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
     """(lab id, parsed source, problems) for one lab file."""
     src, syntax = read_yaml(path)
     if syntax:
         return None, None, syntax
     lab, problems = _load_problems(path, src)
+    problems = _without_echoes(problems)
     duplicates = _duplicate_ids(src, "steps", "step")
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
@@ -346,7 +367,7 @@ def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
     try:
         load_quiz(path)
     except ContentError as err:
-        problems.extend(err.problems)
+        problems.extend(_without_echoes(err.problems))
     duplicates = _duplicate_ids(src, "questions", "question")
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]

@@ -41,14 +41,23 @@ def _rewrite_refs(node: Any) -> Any:
     return node
 
 
+def _constrained(node: dict[str, Any]) -> bool:
+    """A value a `{{ variable }}` would not match as written: a number, a boolean, one of a
+    list of words, a string with a pattern. (A single allowed value, like `kind`, stays.)"""
+    return node.get("type") in NON_STRING or "enum" in node or (
+        node.get("type") == "string" and "pattern" in node
+    )
+
+
 def _allow_placeholders(node: Any) -> Any:
-    """Wherever a number or boolean is expected, accept `"{{ name }}"` too."""
+    """Wherever a number, boolean or one of a list of words is expected, accept
+    `"{{ name }}"` too: the loader fills variables in before it validates."""
     if isinstance(node, list):
         return [_allow_placeholders(v) for v in node]
     if not isinstance(node, dict):
         return node
     out = {k: _allow_placeholders(v) for k, v in node.items()}
-    if out.get("type") in NON_STRING:
+    if _constrained(out):
         outer = {k: out.pop(k) for k in ("title", "description", "default") if k in out}
         return {**outer, "anyOf": [out, {"$ref": "#/definitions/Placeholder"}]}
     return out
