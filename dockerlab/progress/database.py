@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from dockerlab.progress.records import ProgressError
@@ -20,10 +21,35 @@ def default_path() -> Path:
     return data_dir() / DB_NAME
 
 
+def _busy(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting out other instances doing the same.
+
+    Switching needs a moment of exclusive access, and SQLite reports "locked" at once instead
+    of calling the busy handler (two first starts at the same time hit this), so we retry here
+    for as long as the busy timeout allows. Once a file is in WAL the switch is a no-op.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 def explain(path: Path, exc: sqlite3.Error) -> ProgressError:
     """A sqlite error as something a learner can act on."""
     name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    if _busy(exc):
         return ProgressError(
             f"another dockerlab kept the progress database {path} busy for over "
             f"{BUSY_TIMEOUT_S:.0f} s; nothing was lost, try again in a moment"
@@ -47,7 +73,7 @@ def open_database(path: Path) -> sqlite3.Connection:
             str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)

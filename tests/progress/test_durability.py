@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,12 @@ from tests.progress.writer import LAB, SHARED
 REPO = Path(__file__).resolve().parents[2]
 
 
-def start_writer(db: Path, prefix: str, count: int) -> subprocess.Popen[str]:
+def start_writer(
+    db: Path, prefix: str, count: int, start: float | None = None
+) -> subprocess.Popen[str]:
+    at = [] if start is None else [str(start)]
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.progress.writer", str(db), prefix, str(count)],
+        [sys.executable, "-m", "tests.progress.writer", str(db), prefix, str(count), *at],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -48,7 +52,13 @@ def run_until_killed(db: Path, steps_before_kill: int) -> list[str]:
             pytest.fail(f"the writer stopped by itself: {err}")
         lines.append(line.strip())
     proc.send_signal(signal.SIGKILL)  # while it is busy writing the next ones
-    rest, _ = proc.communicate(timeout=30)
+    # read() through the same buffered stream: communicate() would skip what readline()
+    # already buffered
+    rest = proc.stdout.read()
+    proc.wait(timeout=30)
+    assert proc.stderr is not None
+    proc.stderr.close()
+    proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
     return lines + rest.splitlines()
 
@@ -87,7 +97,8 @@ def test_after_a_sigkill_the_record_takes_new_writes(tmp_path: Path) -> None:
 def test_two_processes_writing_at_once_both_succeed_and_nothing_is_lost(tmp_path: Path) -> None:
     db = tmp_path / "progress.sqlite3"  # not there yet: both create and migrate it at once
     count = 300
-    writers = [start_writer(db, prefix, count) for prefix in ("a", "b")]
+    start = time.time() + 1.0
+    writers = [start_writer(db, prefix, count, start) for prefix in ("a", "b")]
     for proc in writers:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
@@ -98,6 +109,20 @@ def test_two_processes_writing_at_once_both_succeed_and_nothing_is_lost(tmp_path
         assert set(store.completed_steps(LAB)) == expected
         assert store.attempts(LAB, SHARED).fails == 2 * count  # no lost update
         assert store.hints_revealed(LAB, "a-2") == 3
+
+
+def test_several_first_starts_at_once_all_open_the_new_database(tmp_path: Path) -> None:
+    # switching a new file to WAL answers "locked" at once, without waiting: open must retry
+    for attempt in range(2):
+        db = tmp_path / f"progress-{attempt}.sqlite3"
+        start = time.time() + 1.0  # time enough for every interpreter to start
+        writers = [start_writer(db, f"w{i}", 3, start) for i in range(5)]
+        for proc in writers:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+        with ProgressStore(db) as store:
+            assert len(store.completed_steps(LAB)) == 15
+        assert integrity(db) == "ok"
 
 
 def test_one_store_shared_by_threads_counts_every_attempt(tmp_path: Path) -> None:

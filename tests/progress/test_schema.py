@@ -120,3 +120,21 @@ def test_a_lock_held_too_long_is_a_clear_error_and_loses_nothing(
     store.record_attempt("lab", "step", "pass")  # and it works again once the lock is gone
     assert store.attempts("lab", "step").passes == 2
     store.close()
+
+
+def test_opening_while_another_instance_creates_the_file_waits_instead_of_failing(
+    tmp_path: Path,
+) -> None:
+    # A new file is not in WAL yet; switching it needs the other writer gone, and SQLite says
+    # "locked" at once rather than waiting, so open must retry.
+    db = tmp_path / "progress.sqlite3"
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE other_instance_was_here (x)")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    with ProgressStore(db) as store:
+        store.set_last_place("page:intro")
+        assert store.last_place() == "page:intro"
+    release.join()
+    other.close()

@@ -1,6 +1,9 @@
 """A second dockerlab process writing progress, for the crash and concurrency tests.
 
-    python -m tests.progress.writer DB PREFIX COUNT   (COUNT 0: forever, until killed)
+    python -m tests.progress.writer DB PREFIX COUNT [START]
+
+COUNT 0 writes forever, until killed. START (a time.time() value) makes several writers open
+the database at the same instant.
 
 For each i it records step PREFIX-i, an attempt on the shared step, a hint, and the last place;
 after each write has returned (committed) it prints what it wrote, so the test knows exactly
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import time
 from pathlib import Path
 
 from dockerlab.progress import ProgressStore
@@ -21,6 +25,8 @@ SHARED = "shared"
 
 def main(argv: list[str]) -> int:
     db, prefix, count = Path(argv[0]), argv[1], int(argv[2])
+    if len(argv) > 3:
+        time.sleep(max(0.0, float(argv[3]) - time.time()))
     store = ProgressStore(db)
     numbers = itertools.count() if count == 0 else range(count)
     for i in numbers:
