@@ -89,9 +89,14 @@ def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> Lab
         return None
     progress = None
     if with_progress:
+        from dockerlab.progress import ProgressError
         from dockerlab.progress.store import ProgressStore
 
-        progress = ProgressStore()
+        try:
+            progress = ProgressStore()
+        except ProgressError as exc:
+            print(f"dockerlab: your progress record cannot be opened: {exc}", file=sys.stderr)
+            return None
     return LabSession(loaded, workspace=args.workspace, progress=progress)
 
 
