@@ -176,23 +176,23 @@ def test_the_tutorial_lab_is_lint_clean_and_the_lint_example_is_true(tmp_path: P
 
 
 @pytest.mark.engine
-@pytest.mark.usefixtures("engine_lock")  # the tutorial uses the fixed container name hello-web
 def test_the_tutorial_lab_refuses_before_trust_and_validates_after(
-    engine: Engine, tmp_path: Path, cli: Cli
+    engine: Engine, tmp_path: Path, cli: Cli, unique: str
 ) -> None:
     pack = tmp_path / "my-course"
     lab = _tutorial(pack)
-    port = str(free_port())
+    # its own names and port, so parallel runs do not collide (no engine_lock needed)
+    own = ["--var", f"web_port={free_port()}", "--var", f"name=hello-web-{unique}"]
     for command in (["validate", str(lab.parent)], ["solve", "hello-web", "run-web"]):
-        code, _, err = cli("--content", str(pack), *command, "--var", f"web_port={port}")
+        code, _, err = cli("--content", str(pack), *command, *own)
         assert code == 2
         assert err.strip().endswith(
             f"labs from {pack} are not trusted yet: read them, then run "
             f"`dockerlab trust {pack}`"
         )
     assert cli("trust", str(pack))[0] == 0
-    code, out, err = cli("--content", str(pack), "validate", str(lab.parent),
-                         "--var", f"web_port={port}")
+    code, out, err = cli("--content", str(pack), "validate", str(lab.parent), *own,
+                         "--workspace", str(tmp_path / "ws"))
     assert code == 0, out + err
     assert "hello-web: PASSED" in out
     assert "cleanup: nothing the lab declared remains" in out
