@@ -273,11 +273,13 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.model.loader import find_lab_files, load_lab
     from dockerlab.model.problems import ContentError
-    from dockerlab.paths import bundled_labs
     from dockerlab.runner.session import LabSession
     from dockerlab.runner.validate import validate
 
-    files = find_lab_files(args.paths or [bundled_labs()])
+    from dockerlab.runner.catalog import lab_dirs
+
+    # no paths: the bundled course plus every --content pack
+    files = find_lab_files(args.paths or lab_dirs())
     if not files:
         print("dockerlab: no lab.yaml found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return EXIT_ERROR

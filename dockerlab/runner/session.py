@@ -75,6 +75,7 @@ class LabSession:
             except EngineUnavailable:
                 state.swarm_was_active = None
             state.save(self.workspace)
+        check_trusted(self.loaded.path)  # before pulling or building anything for it
         self.ensure_images(on_output)
         return self.run_all(self.lab.setup, on_output)
 
