@@ -273,10 +273,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.model.loader import find_lab_files, load_lab
     from dockerlab.model.problems import ContentError
+    from dockerlab.runner.catalog import lab_dirs
     from dockerlab.runner.session import LabSession
     from dockerlab.runner.validate import validate
-
-    from dockerlab.runner.catalog import lab_dirs
 
     # no paths: the bundled course plus every --content pack
     files = find_lab_files(args.paths or lab_dirs())
