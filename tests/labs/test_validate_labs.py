@@ -130,6 +130,8 @@ def test_tls_and_auth_labs_declare_their_trust_files_and_login() -> None:
 @pytest.mark.slow
 @pytest.mark.engine
 @pytest.mark.usefixtures("engine_lock")
+# waiting for the engine lock must not count: a timeout inside validate would skip its cleanup
+@pytest.mark.timeout(600, func_only=True)
 @pytest.mark.parametrize("path", LAB_FILES, ids=LAB_IDS)
 def test_lab_validates_on_the_real_engine(engine: Engine, tmp_path: Path, path: Path) -> None:
     from dockerlab.engine.doctor import quick_capabilities
