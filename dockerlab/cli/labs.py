@@ -129,9 +129,7 @@ def _exit_for(result: Result) -> int:
 
 
 def _ensure_started(session: LabSession) -> bool:
-    from dockerlab.runner.state import STATE_DIR
-
-    if (session.workspace / STATE_DIR / "state.json").exists():
+    if session.started:
         return True
     outcomes = session.start(on_output=print)
     bad = next((o for o in outcomes if not o.ok), None)

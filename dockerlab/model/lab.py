@@ -28,11 +28,16 @@ class Command(Strict):
     """A shell command run in the lab workspace (bash). A plain string is the same as `run:`.
 
     `requires` skips the command, with a note, when the machine lacks a capability (e.g. a
-    `docker pull` from Docker Hub offline, where the stand-in image is already there).
+    `docker pull` from Docker Hub offline, where the stand-in image is already there); `unless`
+    skips it where the machine has one. Commands see $DOCKERLAB_WORKSPACE, $DOCKERLAB_LAB and
+    $DOCKERLAB_LAB_DIR (the lab's own folder, for files it ships).
     """
 
     run: str
     requires: list[Capability] = []
+    unless: list[Capability] = Field(
+        [], description="skip the command where the machine has any of these capabilities"
+    )
     timeout: float = 300
     note: str | None = Field(None, description="shown when the command is skipped")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from dockerlab.model.lab import Lab
 from dockerlab.model.problems import ContentError, Problem
 from dockerlab.model.validate import build
-from dockerlab.model.variables import substitute
+from dockerlab.model.variables import resolve_nested, substitute
 from dockerlab.model.yamlsource import Source, read_yaml
 
 LAB_FILE = "lab.yaml"
@@ -84,6 +84,7 @@ def load_lab(
             Problem(str(path), 1, 1, f"--var {name}: this lab has no variable '{name}'")
         )
     values.update({k: v for k, v in (overrides or {}).items() if k in values})
+    values = resolve_nested(values)
     data, sub_problems = substitute(src, values)
     filled = Source(file=src.file, data=data, value_at=src.value_at, key_at=src.key_at)
     lab = build(Lab, filled, var_problems + sub_problems)

@@ -82,3 +82,28 @@ def substitute(
         return PLACEHOLDER.sub(one, node)
 
     return fill(src.data, ()), problems
+
+
+def resolve_nested(values: Mapping[str, str | int], rounds: int = 5) -> dict[str, str | int]:
+    """Variables may use other variables (`{{ registry_port }}` inside a default). Unknown names
+    stay as they are, to be reported where the value is used; cycles stop after a few rounds."""
+    out = dict(values)
+    for _ in range(rounds):
+        changed = False
+        for name, value in out.items():
+            if not isinstance(value, str) or "{{" not in value:
+                continue
+
+            def one(match: re.Match[str], me: str = name) -> str:
+                other = match.group(1)
+                if other == me or other not in out:
+                    return match.group(0)
+                return str(out[other])
+
+            new = PLACEHOLDER.sub(one, value)
+            if new != value:
+                out[name] = new
+                changed = True
+        if not changed:
+            break
+    return out

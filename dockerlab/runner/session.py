@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from dockerlab import paths
 from dockerlab.checks import CheckContext, Result, evaluate
-from dockerlab.checks.result import Status
 from dockerlab.engine.client import Engine, EngineUnavailable
 from dockerlab.engine.ownership import CleanupReport, Owned, cleanup, leftovers, swarm_active
 from dockerlab.model.lab import Command, Diagnosis, Lab, Step
@@ -63,7 +62,17 @@ class LabSession:
         return CheckContext(engine=self.engine, workspace=self.workspace)
 
     def env(self) -> dict[str, str]:
-        return {"DOCKERLAB_WORKSPACE": str(self.workspace), "DOCKERLAB_LAB": self.lab.id}
+        """Extra environment for every command: where the workspace and the lab's files are."""
+        return {
+            "DOCKERLAB_WORKSPACE": str(self.workspace),
+            "DOCKERLAB_LAB": self.lab.id,
+            "DOCKERLAB_LAB_DIR": str(self.loaded.folder.resolve()),
+        }
+
+    @property
+    def started(self) -> bool:
+        """Whether setup has run to the end in this workspace (since the last cleanup)."""
+        return LabState.load(self.workspace).setup_done
 
     def start(self, on_output: OutputSink | None = None) -> list[CommandOutcome]:
         """Create the workspace, remember the swarm state the lab found, run the setup commands."""
@@ -77,7 +86,12 @@ class LabSession:
             state.save(self.workspace)
         check_trusted(self.loaded.path)  # before pulling or building anything for it
         self.ensure_images(on_output)
-        return self.run_all(self.lab.setup, on_output)
+        outcomes = self.run_all(self.lab.setup, on_output)
+        if all(o.ok for o in outcomes):
+            state = LabState.load(self.workspace)
+            state.setup_done = True
+            state.save(self.workspace)
+        return outcomes
 
     def ensure_images(self, on_output: OutputSink | None = None) -> None:
         """Make the lab's declared images available (pulled, or rebuilt offline stand-ins).
@@ -91,8 +105,9 @@ class LabSession:
             if on_output and "already here" not in line:
                 on_output(line)
 
-        prepare(self.engine, self.lab.images, progress=report,
-                hub="docker-hub" in self.capabilities)
+        prepare(
+            self.engine, self.lab.images, progress=report, hub="docker-hub" in self.capabilities
+        )
 
     # -- commands ---------------------------------------------------------------------------
     def run(self, command: Command | str, on_output: OutputSink | None = None) -> CommandOutcome:
@@ -102,16 +117,19 @@ class LabSession:
         check_trusted(self.loaded.path)
         cmd = Command(run=command) if isinstance(command, str) else command
         missing = [str(c) for c in cmd.requires if str(c) not in self.capabilities]
-        if missing:
-            note = cmd.note or f"skipped: this machine lacks {', '.join(missing)}"
+        present = [str(c) for c in cmd.unless if str(c) in self.capabilities]
+        if missing or present:
+            why = f"lacks {', '.join(missing)}" if missing else f"has {', '.join(present)}"
+            note = cmd.note or f"skipped: this machine {why}"
             if on_output:
                 on_output(f"$ {cmd.run}\n  ({note})")
             return CommandOutcome(cmd.run, None, "", 0.0, skipped=note)
         self.workspace.mkdir(parents=True, exist_ok=True)
         if on_output:
             on_output(f"$ {cmd.run}")
-        return run_shell(cmd.run, self.workspace, timeout=cmd.timeout, env=self.env(),
-                         on_output=on_output)
+        return run_shell(
+            cmd.run, self.workspace, timeout=cmd.timeout, env=self.env(), on_output=on_output
+        )
 
     def run_all(
         self, commands: Iterable[Command], on_output: OutputSink | None = None
@@ -178,8 +196,11 @@ class LabSession:
     def owned(self) -> Owned:
         c = self.lab.cleanup
         return Owned(
-            containers=tuple(c.containers), services=tuple(c.services), images=tuple(c.images),
-            volumes=tuple(c.volumes), networks=tuple(c.networks),
+            containers=tuple(c.containers),
+            services=tuple(c.services),
+            images=tuple(c.images),
+            volumes=tuple(c.volumes),
+            networks=tuple(c.networks),
             leave_swarm=c.swarm == "leave-if-created",
         )
 
@@ -196,8 +217,9 @@ class LabSession:
             owned = Owned(**{**owned.__dict__, "leave_swarm": False})
         report = cleanup(self.engine, owned)
         for registry in self.lab.cleanup.logins:
-            done = subprocess.run(["docker", "logout", registry], capture_output=True, text=True,
-                                  check=False)
+            done = subprocess.run(
+                ["docker", "logout", registry], capture_output=True, text=True, check=False
+            )
             if done.returncode == 0:
                 report.removed.append(f"login {registry}")
         for rel in self.lab.cleanup.paths:
@@ -226,9 +248,3 @@ def _remove(path: Path, report: CleanupReport, label: str) -> None:
         report.removed.append(label)
     except OSError as exc:
         report.errors.append(f"{label}: {exc.strerror or exc}")
-
-
-def first_not_passing(results: Iterable[Result]) -> Result | None:
-    return next((r for r in results if r.status is not Status.PASS), None)
-
-

@@ -16,13 +16,17 @@ class LabState:
     """`swarm_was_active`: the swarm existed before this lab started, so cleanup never leaves it."""
 
     swarm_was_active: bool | None = None
+    setup_done: bool = False
 
     @classmethod
     def load(cls, workspace: Path) -> LabState:
         path = workspace / STATE_DIR / "state.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(swarm_was_active=data.get("swarm_was_active"))
+            return cls(
+                swarm_was_active=data.get("swarm_was_active"),
+                setup_done=bool(data.get("setup_done", False)),
+            )
         except (OSError, ValueError):
             return cls()
 

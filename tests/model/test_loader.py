@@ -166,3 +166,34 @@ def test_bundled_labs_load() -> None:
     catalog = load_catalog(capabilities=set())
     assert catalog.problems == []
     assert "registry-basics" in catalog.labs
+
+
+def test_variables_may_use_other_variables(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "  registry_port: 5000\n",
+        '  registry_port: 5000\n  registry_url: "http://127.0.0.1:{{ registry_port }}"\n',
+    ).replace("url: http://127.0.0.1:{{ registry_port }}", 'url: "{{ registry_url }}"')
+    loaded = load_lab(write(tmp_path, text), {"registry_port": 5002})
+    check = loaded.lab.steps[1].check
+    assert isinstance(check, RegistryCheck)
+    assert check.url == "http://127.0.0.1:5002"
+
+
+def test_unless_skips_where_the_capability_exists(tmp_path: Path) -> None:
+    from dockerlab.runner.session import LabSession
+
+    text = GOOD.replace(
+        "    solution: docker run -d -p {{ registry_port }}:5000 --name registry registry:2\n",
+        "    solution:\n      - run: echo ingress\n        requires: [routing-mesh]\n"
+        "      - run: echo host\n        unless: [routing-mesh]\n",
+    )
+    loaded = load_lab(write(tmp_path, text))
+    step = loaded.lab.steps[0]
+    for caps, ran in (({"engine"}, "host"), ({"engine", "routing-mesh"}, "ingress")):
+        from dockerlab.runner import trust
+
+        trust.trust(tmp_path)
+        session = LabSession(loaded, workspace=tmp_path / "ws", capabilities=caps)
+        outcomes = session.solve(step)
+        assert [o.output.strip() for o in outcomes if o.skipped is None] == [ran]
+        assert len([o for o in outcomes if o.skipped]) == 1
