@@ -83,7 +83,7 @@ def test_lab_takes_registry_port_defaulting_to_5000(slug: str) -> None:
 @pytest.mark.parametrize("slug", LAB_IDS)
 def test_registry_port_override_reaches_commands_and_cleanup(slug: str) -> None:
     loaded = load_lab(bundled_labs() / slug, overrides={"registry_port": 5999})
-    text = loaded.lab.model_dump_json()
+    text = loaded.lab.model_dump_json(exclude={"variables"})  # declarations stay templates
     assert "5999" in text
     # whatever `{{ name }}` is left is a Go-template word of a docker --format string
     assert set(PLACEHOLDER.findall(text)) <= GO_TEMPLATE_WORDS
