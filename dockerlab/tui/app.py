@@ -88,7 +88,7 @@ class DockerLabApp(App[int]):
         self._caps_lock = threading.Lock()
         self.problems: list[str] = []
         # ids are checked once every screen is imported (after the first frame)
-        self.keymap = load_keymap(keymap_path(), known_ids=[]).keys
+        self.keymap = load_keymap(keymap_path(), known_ids=None).keys
         self.theme = os.environ.get("DOCKERLAB_THEME") or self.state.theme or THEMES[0]
         if self.theme == "light":
             self.theme = "textual-light"

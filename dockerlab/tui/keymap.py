@@ -46,8 +46,9 @@ def binding_ids(bindings: Iterable[BindingType]) -> list[str]:
     return [b.id for b in bindings if isinstance(b, Binding) and b.id]
 
 
-def load_keymap(path: Path, known_ids: Iterable[str]) -> LoadedKeymap:
-    """Read a keymap file; a missing file is an empty keymap, not a problem."""
+def load_keymap(path: Path, known_ids: Iterable[str] | None) -> LoadedKeymap:
+    """Read a keymap file; a missing file is an empty keymap, not a problem. With `known_ids`
+    None the ids are taken as they are (checked later, when every screen is imported)."""
     out = LoadedKeymap()
     try:
         raw = path.read_bytes()
@@ -62,9 +63,9 @@ def load_keymap(path: Path, known_ids: Iterable[str]) -> LoadedKeymap:
         out.problems.append(f"{path}: {exc}")
         return out
     table = data.get("keys", data) if isinstance(data.get("keys"), dict) else data
-    known = sorted(set(known_ids))
+    known = sorted(set(known_ids)) if known_ids is not None else None
     for binding_id, keys in table.items():
-        if binding_id not in known:
+        if known is not None and binding_id not in known:
             close = difflib.get_close_matches(binding_id, known, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             out.problems.append(f"{path}: no key binding has the id '{binding_id}'{hint}")

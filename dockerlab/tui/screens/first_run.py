@@ -28,13 +28,13 @@ WELCOME = (
 MARKS = {True: ("✓", "ok"), False: ("✗", "problem"), None: ("i", "info")}
 
 
-class DoctorDone(Message):
+class DoctorDone(Message, bubble=False):
     def __init__(self, report: Report) -> None:
         super().__init__()
         self.report = report
 
 
-class PrepareProgress(Message):
+class PrepareProgress(Message, bubble=False):
     def __init__(self, line: str, done: int, total: int, finished: bool = False,
                  error: str | None = None) -> None:
         super().__init__()

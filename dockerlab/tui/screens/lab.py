@@ -46,13 +46,13 @@ if TYPE_CHECKING:
 NEEDS_TERMINAL = ("non TTY device", "input device is not a TTY", "not a tty")
 
 
-class OutputLine(Message):
+class OutputLine(Message, bubble=False):
     def __init__(self, line: str) -> None:
         super().__init__()
         self.line = line
 
 
-class LabReady(Message):
+class LabReady(Message, bubble=False):
     def __init__(self, session: LabSession, missing: list[str], problem: str | None) -> None:
         super().__init__()
         self.session = session
@@ -60,20 +60,20 @@ class LabReady(Message):
         self.problem = problem
 
 
-class LabUnavailable(Message):
+class LabUnavailable(Message, bubble=False):
     def __init__(self, why: str) -> None:
         super().__init__()
         self.why = why
 
 
-class CommandDone(Message):
+class CommandDone(Message, bubble=False):
     def __init__(self, outcome: CommandOutcome | None, assisted: bool) -> None:
         super().__init__()
         self.outcome = outcome
         self.assisted = assisted
 
 
-class CheckDone(Message):
+class CheckDone(Message, bubble=False):
     def __init__(self, step_id: str, result: Result, completed: bool,
                  diagnoses: list[str], diagnose: bool) -> None:
         super().__init__()
@@ -84,11 +84,11 @@ class CheckDone(Message):
         self.diagnose = diagnose
 
 
-class FilesChanged(Message):
+class FilesChanged(Message, bubble=False):
     pass
 
 
-class LabReset(Message):
+class LabReset(Message, bubble=False):
     pass
 
 
