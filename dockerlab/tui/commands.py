@@ -23,12 +23,13 @@ def binding_classes() -> list[Any]:
     from dockerlab.tui.screens.help import HelpScreen
     from dockerlab.tui.screens.home import HomeScreen
     from dockerlab.tui.screens.lab import LabScreen
-    from dockerlab.tui.screens.quiz import QuizScreen
+    from dockerlab.tui.screens.confirm import ConfirmScreen
+    from dockerlab.tui.screens.quiz import ChoiceList, QuizScreen
     from dockerlab.tui.screens.theory import TheoryScreen
     from dockerlab.tui.widgets.command_bar import CommandBar
 
-    return [DockerLabApp, HomeScreen, FirstRunScreen, LabScreen, CommandBar, TheoryScreen,
-            QuizScreen, HelpScreen]
+    return [DockerLabApp, HomeScreen, FirstRunScreen, LabScreen, CommandBar, ConfirmScreen,
+            TheoryScreen, QuizScreen, ChoiceList, HelpScreen]
 
 
 def binding_commands(app: DockerLabApp, screen: Screen[Any]) -> Iterator[SystemCommand]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +24,8 @@ WHERE = {
     "CommandBar": "Lab command bar",
     "TheoryScreen": "Theory",
     "QuizScreen": "Quiz",
+    "ChoiceList": "Quiz options",
+    "ConfirmScreen": "Questions (reset ...)",
     "HelpScreen": "Help",
 }
 
@@ -33,27 +37,26 @@ INTRO = (
 )
 
 
-def keys_table(keymap: dict[str, str], display: object) -> Table:
+def keys_table(keymap: dict[str, str], display: Callable[[Binding], str]) -> Group:
+    """Every binding with an id, grouped by where it works, with the keys the keymap gives it."""
     from dockerlab.tui.commands import binding_classes
 
-    table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-    table.add_column("Where", no_wrap=True)
-    table.add_column("Key", no_wrap=True)
-    table.add_column("What it does")
-    table.add_column("Id (for keymap.toml)", style="dim", no_wrap=True)
-    get_display = display  # App.get_key_display
+    parts: list[Text | Table] = []
     for cls in binding_classes():
-        where = WHERE.get(cls.__name__, cls.__name__)
-        for binding in cls.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.id:
-                continue
+        rows = [b for b in cls.BINDINGS if isinstance(b, Binding) and b.id]
+        if not rows:
+            continue
+        parts.append(Text(WHERE.get(cls.__name__, cls.__name__), style="bold underline"))
+        table = Table(box=None, show_header=False, expand=True, pad_edge=False)
+        table.add_column("Key", no_wrap=True, width=10)
+        table.add_column("What it does", ratio=1)
+        table.add_column("Id (for keymap.toml)", style="dim", no_wrap=True, width=28)
+        for binding in rows:
             keys = keymap.get(binding.id, binding.key)
-            shown = ", ".join(
-                get_display(Binding(k.strip(), binding.action))  # type: ignore[operator]
-                for k in keys.split(","))
-            table.add_row(where, shown, binding.description or binding.action, binding.id)
-            where = ""
-    return table
+            shown = ", ".join(display(Binding(k.strip(), binding.action)) for k in keys.split(","))
+            table.add_row(f"  {shown}", binding.description or binding.action, binding.id)
+        parts.append(table)
+    return Group(*parts)
 
 
 class HelpScreen(BaseScreen):

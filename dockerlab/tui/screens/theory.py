@@ -35,6 +35,9 @@ class TheoryScreen(BaseScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        viewer = self.query_one(MarkdownViewer)
+        # Textual 8 sets this class only when the value changes, and True is the default
+        viewer.set_class(viewer.show_table_of_contents, "-show-table-of-contents")
         course = self.lab_app.course
         section = None
         if course is not None:

@@ -1,0 +1,102 @@
+"""How the screens look at 80×24 (pytest-textual-snapshot). Deterministic: the frozen fixture
+course, a fixed engine status line, no engine, no clock, fixed folders, quiz options in file
+order. Update with `pytest tests/tui/test_snapshots.py --snapshot-update` after a deliberate
+change, and look at the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from dockerlab.tui.app import DockerLabApp
+from dockerlab.tui.screens.help import HelpScreen
+from dockerlab.tui.screens.home import HomeScreen
+from dockerlab.tui.screens.lab import LabScreen
+from dockerlab.tui.screens.quiz import QuizScreen
+from dockerlab.tui.screens.theory import TheoryScreen
+from dockerlab.tui.widgets.command_bar import CommandBar
+from dockerlab.tui.widgets.course_list import CourseList
+from tests.tui.conftest import offline_app, until
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_places(monkeypatch: pytest.MonkeyPatch, fixture_course: object) -> None:
+    monkeypatch.setenv("DOCKERLAB_WORKSPACES", "/tmp/dockerlab-snapshots/workspaces")
+    monkeypatch.setenv("DOCKERLAB_CONFIG_DIR", "/tmp/dockerlab-snapshots/config")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("DOCKERLAB_THEME", raising=False)
+
+
+def home_ready(app: DockerLabApp) -> Callable[[Pilot[Any]], Any]:
+    async def wait(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen)
+                    and app.screen.query_one(CourseList).option_count > 0, what="home")
+    return wait
+
+
+def test_home_screen(snap_compare: SnapCompare) -> None:
+    app = offline_app()
+    assert snap_compare(app, terminal_size=(80, 24), run_before=home_ready(app))
+
+
+def test_lab_screen(snap_compare: SnapCompare) -> None:
+    app = offline_app(open="lab:registry-basics")
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, LabScreen)
+                    and app.screen.session is not None, what="the lab")
+        app.screen.query_one(CommandBar).cursor_blink = False
+        await pilot.press("f2")  # one hint revealed
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_theory_screen(snap_compare: SnapCompare) -> None:
+    app = offline_app(open="page:docker-registry")
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, TheoryScreen), what="theory")
+        await pilot.pause(0.5)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_quiz_screen_after_an_answer(snap_compare: SnapCompare) -> None:
+    app = offline_app(open="quiz:container-registries")
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, QuizScreen)
+                    and app.screen.quiz is not None, what="the quiz")
+        await pilot.press(*"webhook", "enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_help_screen(snap_compare: SnapCompare) -> None:
+    app = offline_app()
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await home_ready(app)(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_too_small_terminal(snap_compare: SnapCompare) -> None:
+    from dockerlab.tui.screens.too_small import TooSmallScreen
+
+    app = offline_app()
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await until(pilot, lambda: isinstance(app.screen, TooSmallScreen), what="the guard")
+
+    assert snap_compare(app, terminal_size=(60, 20), run_before=ready)
