@@ -287,6 +287,7 @@ class LabScreen(BaseScreen):
         self.query_one("#instructions-scroll").scroll_home(animate=False)
         self._show_feedback()
         self._restart_poll()
+        self.refresh_bindings()  # hint/solution keys are off once the lab is done
 
     def _show_steps(self) -> None:
         assert self.session is not None
