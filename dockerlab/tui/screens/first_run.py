@@ -78,12 +78,13 @@ class FirstRunScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Welcome", id="welcome-title")
+        yield Static(WELCOME, id="welcome-intro")
+        # what to do next stays in sight; the findings scroll below it
+        yield Static("… checking this machine (a few seconds)", id="welcome-next")
+        yield ProgressBar(total=None, show_eta=False, id="prepare-bar")
+        yield Static("", id="prepare-log")
         with VerticalScroll(id="welcome-body"):
-            yield Static(WELCOME, id="welcome-intro")
-            yield Static("… checking this machine (a few seconds)", id="findings")
-            yield ProgressBar(total=None, show_eta=False, id="prepare-bar")
-            yield Static("", id="prepare-log")
-            yield Static("", id="welcome-next")
+            yield Static("", id="findings")
         yield StatusLine()
         yield Footer()
 
@@ -161,7 +162,7 @@ class FirstRunScreen(BaseScreen):
             self.run_checks()
 
     def action_recheck(self) -> None:
-        self.query_one("#findings", Static).update("… checking this machine again")
+        self.query_one("#welcome-next", Static).update("… checking this machine again")
         self.run_checks()
 
     def action_continue(self) -> None:

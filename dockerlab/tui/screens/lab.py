@@ -197,7 +197,6 @@ class LabScreen(BaseScreen):
                              progress=app.progress)
         missing = session.missing_requirements()
         problem = None
-        self.post_message(OutputLine(f"Commands run in {session.workspace}"))
         live = app.options.check_steps
         if live and not missing and not (session.workspace / STATE_DIR / "state.json").exists():
             self.post_message(OutputLine("Setting the lab up …"))
@@ -233,6 +232,7 @@ class LabScreen(BaseScreen):
                             "(F9 checks the machine).")
         if message.problem:
             self.write_line(f"! {message.problem}")
+        self.write_line(f"Ready. Commands you type below run in {message.session.workspace}")
         self.reload_progress()
         self.watch_files()
 

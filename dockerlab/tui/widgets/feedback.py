@@ -27,11 +27,12 @@ class CheckPanel(Static):
         if note:
             text.append(note + "\n", style="italic")
         if result is not None:
-            lines = result.lines()
             text.append(f"{result.status.symbol} {WORDS[result.status]}: ", style="bold")
             text.append(result.message)
-            for extra in lines[1:]:
-                text.append("\n  " + extra)
+            # an all/any check says what its first failing part said: do not repeat that
+            for extra in result.lines()[1:]:
+                if extra.strip()[2:] != result.message:
+                    text.append("\n  " + extra)
         for explanation in diagnoses:
             text.append("\nWhy: ", style="bold")
             text.append(explanation.strip())

@@ -1,0 +1,102 @@
+"""End to end in a real terminal: the installed `dockerlab` started in tmux as a new learner
+would (fresh data folder), the welcome screen, the first lab opened from the command palette,
+its first command typed into the command bar, the step ticking off — read with capture-pane."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from dockerlab.engine import Engine
+from dockerlab.engine.doctor import port_free
+
+DOCKERLAB = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "dockerlab"
+
+pytestmark = [pytest.mark.engine, pytest.mark.usefixtures("engine_lock")]
+
+
+class Tmux:
+    """One tmux server of our own (its own socket), so nothing else's sessions are touched."""
+
+    def __init__(self) -> None:
+        self.socket = f"dockerlab-e2e-{uuid.uuid4().hex[:8]}"
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, check=True)
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "app")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", "app", *(["-l"] if literal else []), *keys)
+
+    def wait_for(self, test: Callable[[str], bool], what: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if test(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} after {timeout:g} s; the screen:\n{text}")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def tmux(engine: Engine) -> Iterator[Tmux]:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if not DOCKERLAB.exists():
+        pytest.skip(f"{DOCKERLAB} is not installed (pip install -e .)")
+    names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    if "registry" in names or not port_free(5000):
+        pytest.skip("the first lab needs port 5000 and the name 'registry', and they are taken")
+    t = Tmux()
+    yield t
+    subprocess.run(["tmux", "-L", t.socket, "kill-server"], capture_output=True, check=False)
+    # the container the learner's command created in this test
+    subprocess.run(["docker", "container", "rm", "-f", "registry"], capture_output=True,
+                   check=False)
+
+
+def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    home = tmp_path / "fresh-home"
+    env = {"DOCKERLAB_HOME": str(home), "DOCKERLAB_CONFIG_DIR": str(tmp_path / "config"),
+           "TERM": "xterm-256color"}
+    command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {DOCKERLAB}"
+    tmux.run("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command)
+
+    # first run: the welcome screen with the doctor's findings
+    tmux.wait_for(lambda s: "Welcome to dockerlab" in s and "engine:" in s, "welcome screen")
+    tmux.wait_for(lambda s: "Press" in s and "Enter" in s, "the doctor's verdict", timeout=90)
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "Next:" in s and "Lab" in s, "the course map")
+
+    # the first lab, opened by name from the command palette
+    tmux.keys("C-p")
+    tmux.wait_for(lambda s: "Search for commands" in s, "the command palette")
+    tmux.keys("Run a Private", literal=True)
+    tmux.wait_for(lambda s: "Lab: Run a Private Docker Registry" in s, "the lab in the palette")
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "Step 1 of" in s and "▶ now" in s, "the lab's first step",
+                  timeout=120)
+    tmux.wait_for(lambda s: "Ready. Commands you type below run in" in s, "the lab to be set up",
+                  timeout=120)
+
+    # the learner types the command into the command bar
+    tmux.keys("docker container run -d -p 5000:5000 --name registry registry:2", literal=True)
+    tmux.keys("Enter")
+    screen = tmux.wait_for(lambda s: "✓ done" in s, "the first step to tick off", timeout=60)
+    assert "Step 1 done: Run the registry image" in screen
+    assert "Step 2 of" in screen
+    assert (home / "progress.sqlite3").exists()
