@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 def binding_classes() -> list[Any]:
     """Every class that declares bindings with ids, app first (the help screen lists them)."""
     from dockerlab.tui.app import DockerLabApp
+    from dockerlab.tui.screens.confirm import ConfirmScreen
     from dockerlab.tui.screens.first_run import FirstRunScreen
     from dockerlab.tui.screens.help import HelpScreen
     from dockerlab.tui.screens.home import HomeScreen
     from dockerlab.tui.screens.lab import LabScreen
-    from dockerlab.tui.screens.confirm import ConfirmScreen
     from dockerlab.tui.screens.quiz import ChoiceList, QuizScreen
     from dockerlab.tui.screens.theory import TheoryScreen
     from dockerlab.tui.widgets.command_bar import CommandBar
