@@ -52,7 +52,7 @@ def keys_table(keymap: dict[str, str], display: Callable[[Binding], str]) -> Gro
         table.add_column("What it does", ratio=1)
         table.add_column("Id (for keymap.toml)", style="dim", no_wrap=True, width=28)
         for binding in rows:
-            keys = keymap.get(binding.id, binding.key)
+            keys = keymap.get(binding.id or "", binding.key)
             shown = ", ".join(display(Binding(k.strip(), binding.action)) for k in keys.split(","))
             table.add_row(f"  {shown}", binding.description or binding.action, binding.id)
         parts.append(table)
