@@ -7,7 +7,7 @@ the engine, the registry and the files.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -269,20 +269,10 @@ Check = Annotated[
     Field(discriminator="kind"),
 ]
 
-CHECK_KINDS: tuple[str, ...] = (
-    "container",
-    "image",
-    "registry",
-    "file",
-    "http",
-    "swarm",
-    "service",
-    "login",
-    "daemon",
-    "command",
-    "all",
-    "any",
-    "not",
+# every kind name, in the order above (derived, so a new model cannot be forgotten here)
+CHECK_MODELS: tuple[type[Strict], ...] = get_args(get_args(Check)[0])
+CHECK_KINDS: tuple[str, ...] = tuple(
+    str(get_args(m.model_fields["kind"].annotation)[0]) for m in CHECK_MODELS
 )
 
 AllCheck.model_rebuild()
