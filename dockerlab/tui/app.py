@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
@@ -55,7 +56,7 @@ class DockerLabApp(App[int]):
     """See the module docstring. Screens do the work; the app wires them together."""
 
     TITLE = "dockerlab"
-    CSS_PATH = "dockerlab.tcss"
+    CSS_PATH = Path(__file__).with_name("dockerlab.tcss")  # absolute: subclasses elsewhere
     MODES: ClassVar[dict[str, Any]] = {"home": HomeScreen}
     DEFAULT_MODE = "home"
     ENABLE_COMMAND_PALETTE = True
@@ -89,11 +90,10 @@ class DockerLabApp(App[int]):
         self.problems: list[str] = []
         # ids are checked once every screen is imported (after the first frame)
         self.keymap = load_keymap(keymap_path(), known_ids=None).keys
-        self.theme = os.environ.get("DOCKERLAB_THEME") or self.state.theme or THEMES[0]
-        if self.theme == "light":
-            self.theme = "textual-light"
-        elif self.theme not in self.available_themes:
-            self.theme = THEMES[0]
+        theme = os.environ.get("DOCKERLAB_THEME") or self.state.theme or THEMES[0]
+        theme = {"light": THEMES[1], "dark": THEMES[0]}.get(theme, theme)
+        if theme != self.theme and theme in self.available_themes:
+            self.theme = theme  # a new theme re-reads the CSS: only when it is not the default
         if self.options.engine_state is not None:
             self.set_reactive(DockerLabApp.engine_state, self.options.engine_state)
 
@@ -125,7 +125,8 @@ class DockerLabApp(App[int]):
 
     # -- start -------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.set_keymap(self.keymap)
+        if self.keymap:  # re-reading every binding costs a footer redraw: only when remapped
+            self.set_keymap(self.keymap)
         self._guard_size(self.size.width, self.size.height)
         # after the first frame: nothing slow may stand between the learner and a screen
         self.call_after_refresh(self._start_background)

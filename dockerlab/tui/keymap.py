@@ -10,9 +10,7 @@ shown when the app starts, instead of stopping it.
 
 from __future__ import annotations
 
-import difflib
 import os
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +55,9 @@ def load_keymap(path: Path, known_ids: Iterable[str] | None) -> LoadedKeymap:
     except OSError as exc:
         out.problems.append(f"{path}: cannot read it: {exc.strerror or exc}")
         return out
+    import difflib
+    import tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8", errors="replace"))
     except tomllib.TOMLDecodeError as exc:

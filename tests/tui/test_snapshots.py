@@ -35,7 +35,7 @@ def _fixed_places(monkeypatch: pytest.MonkeyPatch, fixture_course: object) -> No
 def home_ready(app: DockerLabApp) -> Callable[[Pilot[Any]], Any]:
     async def wait(pilot: Pilot[Any]) -> None:
         await until(pilot, lambda: isinstance(app.screen, HomeScreen)
-                    and app.screen.query_one(CourseList).option_count > 0, what="home")
+                    and any(c.option_count for c in app.screen.query(CourseList)), what="home")
     return wait
 
 

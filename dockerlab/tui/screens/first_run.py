@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
@@ -65,6 +66,8 @@ def missing_images(report: Report) -> list[str]:
 
 
 class FirstRunScreen(BaseScreen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape", "continue", "Continue", id="first_run.continue"),
         Binding("p", "prepare", "Prepare images", id="first_run.prepare"),

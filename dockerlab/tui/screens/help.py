@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group
@@ -60,6 +61,8 @@ def keys_table(keymap: dict[str, str], display: Callable[[Binding], str]) -> Gro
 
 
 class HelpScreen(BaseScreen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="help.back"),
     ]

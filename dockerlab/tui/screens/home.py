@@ -3,7 +3,7 @@ progress on each, and the next thing to do highlighted (Enter opens it)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, OptionList, Static
 
-from dockerlab.tui.course_map import KIND_WORDS, Item, course_view, next_item
 from dockerlab.tui.screens.base import BaseScreen
-from dockerlab.tui.widgets.course_list import CourseList
 from dockerlab.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from dockerlab.tui.course_map import Item
 
 
 class HomeScreen(BaseScreen):
@@ -31,12 +32,11 @@ class HomeScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         yield Static(Text("dockerlab", style="bold"), id="home-title")
         yield Static("Loading the course…", id="next-banner")
-        yield CourseList(id="course")
+        # the course list is mounted once there is a course to show: a lighter first frame
         yield StatusLine()
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(CourseList).focus()
         if self.lab_app.course is not None:
             self.refresh_course()
 
@@ -46,6 +46,10 @@ class HomeScreen(BaseScreen):
 
     def refresh_course(self) -> None:
         """Redraw the map from the loaded course and the learner's record."""
+        # imported here, not for the first frame (which shows "Loading the course…")
+        from dockerlab.tui.course_map import course_view, next_item
+        from dockerlab.tui.widgets.course_list import CourseList
+
         app = self.lab_app
         if app.course is None:
             return
@@ -56,9 +60,18 @@ class HomeScreen(BaseScreen):
             Text.assemble(("dockerlab", "bold"), " — ", (app.course.title, "bold"),
                           ("  ·  ↑↓ choose, Enter open", "dim")))
         self.query_one("#next-banner", Static).update(self._banner())
-        self.query_one(CourseList).show(views, self.next.key if self.next else None)
+        lists = self.query(CourseList)
+        if lists:
+            lists.first().show(views, self.next.key if self.next else None)
+        else:
+            course = CourseList(id="course")
+            self.mount(course, after="#next-banner")
+            course.show(views, self.next.key if self.next else None)
+            course.focus()
 
     def _banner(self) -> Text:
+        from dockerlab.tui.course_map import KIND_WORDS
+
         if self.next is None:
             return Text("✓ Everything in the course is done. Well done!", style="bold")
         item = self.next

@@ -14,6 +14,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -95,6 +96,7 @@ class LabReset(Message, bubble=False):
 class LabScreen(BaseScreen):
     """One lab. `completed_shown_at` (step id → perf_counter) is when a step was drawn done."""
 
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
     follows_engine = True
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -4,6 +4,7 @@ score at the end, and a retry of only the questions missed. Attempts go to the l
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -64,6 +65,8 @@ class ChoiceList(OptionList):
 
 
 class QuizScreen(BaseScreen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Course", id="quiz.back"),
         Binding("ctrl+n", "next", "Next question", id="quiz.next"),

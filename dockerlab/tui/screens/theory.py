@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -14,6 +15,8 @@ from dockerlab.tui.widgets.status_line import StatusLine
 
 
 class TheoryScreen(BaseScreen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Course", id="theory.back"),
         Binding("n", "next_page", "Next page", id="theory.next_page"),

@@ -46,7 +46,7 @@ class CourseList(OptionList):
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         self.views = tuple(views)
         self.next_key = next_key
-        width = max(self.size.width, 78) if self.size.width else 78
+        width = self.size.width or 78
         options: list[Option] = []
         for number, view in enumerate(self.views, start=1):
             options.append(Option(Text(f"{number}. {view.info.title}", style="bold underline"),
@@ -59,3 +59,7 @@ class CourseList(OptionList):
         if target is not None:
             with contextlib.suppress(Exception):  # the option may be gone after a reload
                 self.highlighted = self.get_option_index(target)
+
+    def on_resize(self) -> None:
+        if self.views:  # the titles column takes whatever width there is
+            self.show(self.views, self.next_key)

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 
 def describe(state: EngineState | None) -> Text:
     """One line, symbols with words: never colour alone."""
+    if state is None:  # the first frame: nothing imported that it does not need
+        return Text("… Docker engine: asking", style="dim")
     from dockerlab.engine.events import EngineDown
 
-    if state is None:
-        return Text("… Docker engine: asking", style="dim")
     if isinstance(state, EngineDown):
         text = Text("✗ Docker engine unreachable: ", style="bold")
         text.append(state.reason, style="")
