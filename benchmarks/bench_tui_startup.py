@@ -155,6 +155,12 @@ def measure_memory(tmp: Path) -> tuple[float, float]:
         proc.close()
 
 
+def row(name: str, samples: list[float], bold: bool = False) -> str:
+    median = f"{median_ms(samples):.0f} ms"
+    median = f"**{median}**" if bold else median
+    return f"| {name} | {median} | {min(samples) * 1000:.0f} ms | {max(samples) * 1000:.0f} ms |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
@@ -175,8 +181,8 @@ frame on the terminal. Both apps are started the same way (the venv's Python), i
 
 | | median | min | max |
 |---|---|---|---|
-| `dockerlab` (course map, first frame) | **{median_ms(ours):.0f} ms** | {min(ours) * 1000:.0f} ms | {max(ours) * 1000:.0f} ms |
-| minimal Textual app (baseline, same run) | {median_ms(base):.0f} ms | {min(base) * 1000:.0f} ms | {max(base) * 1000:.0f} ms |
+{row("`dockerlab` (course map, first frame)", ours, bold=True)}
+{row("minimal Textual app (baseline, same run)", base)}
 
 Ratio **{ratio:.2f}×** the minimal app (target ≤ 1.5×); median {median_ms(ours):.0f} ms
 (target ≤ 600 ms). The course, the progress record and the Docker SDK load in workers after

@@ -27,8 +27,9 @@ T = TypeVar("T")
 POLL_UNWATCHED = 2.0
 # the safety net for checks every change of which has an event (events can be missed)
 POLL_WATCHED = 15.0
-# after a relevant change, check now and again after these many seconds
-FOLLOW_UP: tuple[float, ...] = (0.3, 1.0, 3.0)
+# after a relevant change, check now and again after these many seconds: a registry answers
+# ~20-30 ms after its container's start event, a service converges over seconds
+FOLLOW_UP: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8, 1.5, 3.0)
 # how often the app looks at the watched files (a stat() each: cheap)
 FILE_POLL = 0.2
 

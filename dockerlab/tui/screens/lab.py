@@ -258,7 +258,9 @@ class LabScreen(BaseScreen):
         return next((s for s in self.session.lab.steps if s.id not in self.done), None)
 
     # -- showing a step ------------------------------------------------------------------------
-    def show_step(self, step: Step | None) -> None:
+    def show_step(self, step: Step | None, *, text_later: bool = False) -> None:
+        """Make `step` the current one. With `text_later` the step list is redrawn at once and
+        the instructions (Markdown: the slow part) right after, so a tick shows without delay."""
         assert self.session is not None
         self.step = step
         self.last_result = None
@@ -269,7 +271,23 @@ class LabScreen(BaseScreen):
         lab = self.session.lab
         if step is not None and self.progress is not None:
             self.hints_shown = min(self.progress.hints_revealed(lab.id, step.id), len(step.hints))
+        self.plan = plan_for(step.check, self.session.context()) if step is not None else None
+        if step is not None:
+            place = f"lab:{lab.id}/{step.id}"
+            self.write_progress(lambda p: p.set_last_place(place))
         self._show_steps()
+        self._restart_poll()
+        if text_later:
+            self.call_after_refresh(self._show_text, step)
+        else:
+            self._show_text(step)
+
+    def _show_text(self, step: Step | None) -> None:
+        """The current step's instructions and feedback (skipped when the step moved on)."""
+        assert self.session is not None
+        if step is not self.step:
+            return
+        lab = self.session.lab
         md = self.query_one(Markdown)
         if step is None:
             helped = sum(1 for assisted in self.done.values() if assisted)
@@ -277,18 +295,13 @@ class LabScreen(BaseScreen):
             md.update(f"## ✓ Lab complete\n\nYou did all {len(lab.steps)} steps of "
                       f"*{lab.title}*{extra}.\n\nEscape goes back to the course map, where the "
                       "next thing to do is waiting. Ctrl+R resets this lab to do it again.")
-            self.plan = None
         else:
             number = lab.steps.index(step) + 1
             goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
             md.update(f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}"
                       f"{step.instructions}")
-            self.plan = plan_for(step.check, self.session.context())
-            place = f"lab:{lab.id}/{step.id}"
-            self.write_progress(lambda p: p.set_last_place(place))
         self.query_one("#instructions-scroll").scroll_home(animate=False)
         self._show_feedback()
-        self._restart_poll()
         self.refresh_bindings()  # hint/solution keys are off once the lab is done
 
     def _show_steps(self) -> None:
@@ -345,17 +358,20 @@ class LabScreen(BaseScreen):
 
         session = self.session
         assert session is not None
-        result = session.check(step) if record else evaluate(step.check, session.context())
-        completed = False
+        result = evaluate(step.check, session.context())
         if result.passed:
-            if not record and session.progress is not None:
+            # shown first, written right after: the tick does not wait for two fsyncs
+            self.post_message(CheckDone(step.id, result, True, [], diagnose))
+            if session.progress is not None:
                 session.progress.record_attempt(session.lab.id, step.id, "pass")
             session.complete(step, assisted=step.id in self.assisted_now)
-            completed = True
+            return
+        if record and session.progress is not None:
+            session.progress.record_attempt(session.lab.id, step.id, result.status.value)
         found: list[str] = []
-        if diagnose and not result.passed and output:
+        if diagnose and output:
             found = [d.explanation for d in session.diagnose(step, output)]
-        self.post_message(CheckDone(step.id, result, completed, found, diagnose))
+        self.post_message(CheckDone(step.id, result, False, found, diagnose))
 
     @on(CheckDone)
     def _checked(self, message: CheckDone) -> None:
@@ -384,8 +400,8 @@ class LabScreen(BaseScreen):
         how = " (with help)" if assisted else ""
         self.write_line(f"✓ Step {number} done{how}: {step.title}")
         nxt = self._first_not_done()
-        self.show_step(nxt)
-        self.call_after_refresh(self._stamp, step.id)
+        self.call_after_refresh(self._stamp, step.id)  # queued first: the refresh with the tick
+        self.show_step(nxt, text_later=True)
         if nxt is None:
             self.notify(f"Lab complete: {self.session.lab.title}", title="✓ Well done")
         else:
