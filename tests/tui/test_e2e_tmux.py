@@ -19,6 +19,7 @@ from dockerlab.engine.doctor import port_free
 DOCKERLAB = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "dockerlab"
 
 pytestmark = [pytest.mark.engine, pytest.mark.usefixtures("engine_lock")]
+TAG = "127.0.0.1:5000/hello-world"
 
 
 class Tmux:
@@ -57,14 +58,18 @@ def tmux(engine: Engine) -> Iterator[Tmux]:
         pytest.skip(f"{DOCKERLAB} is not installed (pip install -e .)")
     names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True,
                            text=True, check=True).stdout.split()
-    if "registry" in names or not port_free(5000):
-        pytest.skip("the first lab needs port 5000 and the name 'registry', and they are taken")
+    tagged = subprocess.run(["docker", "image", "inspect", TAG], capture_output=True,
+                            check=False).returncode == 0
+    if "registry" in names or not port_free(5000) or tagged:
+        pytest.skip("the first lab needs port 5000, the name 'registry' and the tag "
+                    f"{TAG}, and they are taken")
     t = Tmux()
     yield t
     subprocess.run(["tmux", "-L", t.socket, "kill-server"], capture_output=True, check=False)
-    # the container the learner's command created in this test
+    # what the learner's commands created in this test
     subprocess.run(["docker", "container", "rm", "-f", "registry"], capture_output=True,
                    check=False)
+    subprocess.run(["docker", "image", "rm", TAG], capture_output=True, check=False)
 
 
 def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
@@ -72,7 +77,7 @@ def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
 ) -> None:
     home = tmp_path / "fresh-home"
     env = {"DOCKERLAB_HOME": str(home), "DOCKERLAB_CONFIG_DIR": str(tmp_path / "config"),
-           "TERM": "xterm-256color"}
+           "TERM": "xterm-256color", "SHELL": "/bin/bash"}
     command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {DOCKERLAB}"
     tmux.run("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command)
 
@@ -100,3 +105,11 @@ def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
     assert "Step 1 done: Run the registry image" in screen
     assert "Step 2 of" in screen
     assert (home / "progress.sqlite3").exists()
+
+    # step 2 in a real shell: F6 hands the terminal over, `exit` comes back and re-checks
+    tmux.keys("F6")
+    tmux.wait_for(lambda s: "a shell in the lab workspace" in s, "the shell")
+    tmux.keys(f"docker tag hello-world {TAG} && exit", literal=True)
+    tmux.keys("Enter")
+    screen = tmux.wait_for(lambda s: "Step 2 done" in s, "step 2 ticked off after the shell")
+    assert "Back from the shell" in screen

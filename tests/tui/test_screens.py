@@ -4,6 +4,7 @@ palette, keymaps, the size guard, NO_COLOR and themes. A frozen fixture course i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import MarkdownViewer, Static
@@ -17,7 +18,7 @@ from dockerlab.tui.screens.quiz import ChoiceList, QuizScreen
 from dockerlab.tui.screens.theory import TheoryScreen
 from dockerlab.tui.screens.too_small import TooSmallScreen
 from dockerlab.tui.widgets.course_list import CourseList
-from tests.tui.conftest import offline_app, until
+from tests.tui.conftest import make_app, offline_app, until
 
 pytestmark = pytest.mark.usefixtures("fixture_course")
 
@@ -373,3 +374,85 @@ async def test_each_engine_event_reaches_a_lab_screen_once() -> None:
         await pilot.pause(0.5)
         # once to the app, once handed to the lab screen
         assert sorted(seen) == ["EngineActivity"] * 2 + ["EngineStateChanged"] * 2
+
+
+async def test_a_step_edited_since_it_was_done_is_marked_so() -> None:
+    from dockerlab.tui.widgets.step_list import StepList
+
+    with ProgressStore() as store:  # done, but against other content than the lab has now
+        store.record_step("registry-basics", "run-registry", content_hash="old", assisted=False)
+    app = offline_app(open="lab:registry-basics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LabScreen)
+                    and app.screen.session is not None and app.screen.step is not None,
+                    what="the lab")
+        rows = app.screen.query_one(StepList).rows
+        assert [r.mark for r in rows[:2]] == ["changed", "current"]
+        assert "~ edited" in str(app.screen.query_one(StepList).render_rows())
+
+
+async def test_first_run_shows_findings_and_prepares_missing_images_with_a_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.widgets import ProgressBar
+
+    from dockerlab.engine import doctor, images
+    from dockerlab.tui.screens.first_run import FirstRunScreen
+
+    reports = iter([
+        doctor.Report([doctor.Finding("engine", True, "Docker 20.10.24"),
+                       doctor.Finding("image registry:2", False, "missing",
+                                      "dockerlab images prepare"),
+                       doctor.Finding("image busybox:latest", False, "missing")], {"engine"}),
+        doctor.Report([doctor.Finding("engine", True, "Docker 20.10.24")], {"engine"}),
+    ])
+    monkeypatch.setattr(doctor, "run_doctor", lambda engine=None, **kw: next(reports))
+    prepared: list[str] = []
+
+    def fake_prepare(engine: object, refs: list[str], progress: Any = None,
+                     hub: bool | None = None) -> list[str]:
+        prepared.extend(refs)
+        if progress:
+            progress(f"{refs[0]}: built the offline stand-in")
+        return []
+
+    monkeypatch.setattr(images, "prepare", fake_prepare)
+    app = offline_app(welcome=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, FirstRunScreen)
+                    and app.screen.report is not None, what="the doctor's findings")
+        screen = app.screen
+        verdict = str(screen.query_one("#welcome-next", Static).render())
+        assert "2 course image(s) missing: registry:2, busybox:latest" in verdict
+        assert "build labelled offline stand-ins" in verdict
+        await pilot.press("p")
+        bar = screen.query_one(ProgressBar)
+        await until(pilot, lambda: bar.progress == 2 and bar.total == 2, what="the bar")
+        assert prepared == ["registry:2", "busybox:latest"]
+        await until(pilot, lambda: "Everything the labs need is here"
+                    in str(screen.query_one("#welcome-next", Static).render()), what="re-check")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+    assert DockerLabApp().state.welcomed  # not shown again next time
+
+
+async def test_without_an_engine_the_app_says_why_and_stays_usable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dockerlab.tui.widgets.status_line import StatusLine
+
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    app = make_app(open="lab:registry-basics")  # follows the (missing) engine for real
+    async with app.run_test(size=(80, 24)) as pilot:
+        def status() -> str:
+            return " ".join(str(s.render()) for s in app.screen.query(StatusLine))
+
+        await until(pilot, lambda: "unreachable" in status(), what="the status line")
+        assert "retrying in" in status()
+        await until(pilot, lambda: isinstance(app.screen, LabScreen)
+                    and app.screen.session is not None, what="the lab")
+        log = "\n".join(app.screen.query_one("#output").lines)  # type: ignore[attr-defined]
+        assert "This lab needs what this machine lacks: engine" in log
+        await pilot.press("f2")  # still answers keys
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
