@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import MarkdownViewer, Static
+from textual.widgets import Input, MarkdownViewer, Static
 
 from dockerlab.progress.store import ProgressStore
 from dockerlab.tui.app import DockerLabApp
@@ -456,3 +456,32 @@ async def test_without_an_engine_the_app_says_why_and_stays_usable(
         await pilot.press("f2")  # still answers keys
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+
+
+async def test_a_lab_from_an_untrusted_folder_runs_nothing_and_says_how_to_trust_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.tui.conftest import FIXTURES
+
+    pack = tmp_path / "pack" / "labs" / "pack-lab"
+    pack.mkdir(parents=True)
+    text = (FIXTURES / "labs" / "registry-basics" / "lab.yaml").read_text()
+    (pack / "lab.yaml").write_text(text.replace("id: registry-basics", "id: pack-lab"))
+    monkeypatch.setenv("DOCKERLAB_CONTENT", str(tmp_path / "pack"))
+    app = make_app(open="lab:pack-lab", follow_engine=False, engine_state=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LabScreen)
+                    and app.screen.session is not None, what="the lab")
+        screen = app.screen
+        assert isinstance(screen, LabScreen)
+
+        def log() -> str:
+            return "\n".join(screen.query_one("#output").lines)  # type: ignore[attr-defined]
+
+        assert "not trusted" in log() and "dockerlab trust" in log()
+        bar = screen.query_one("#command", Input)
+        bar.value = "touch ran-anyway"
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.running is None and log().count("not trusted") >= 2,
+                    what="the refusal")
+        assert not (screen.session.workspace / "ran-anyway").exists()  # type: ignore[union-attr]

@@ -26,6 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Log, Markdown, Static
 from textual.worker import get_current_worker
 
+from dockerlab.checks.result import Result
 from dockerlab.engine.events import EngineUp
 from dockerlab.runner.watch import FILE_POLL, FOLLOW_UP, WatchPlan, changed_files, plan_for
 from dockerlab.tui.messages import EngineActivity, EngineStateChanged
@@ -38,7 +39,6 @@ from dockerlab.tui.widgets.status_line import StatusLine
 from dockerlab.tui.widgets.step_list import StepList, StepRow
 
 if TYPE_CHECKING:
-    from dockerlab.checks.result import Result
     from dockerlab.model.lab import Step
     from dockerlab.progress.store import ProgressStore
     from dockerlab.runner.session import LabSession
@@ -178,7 +178,7 @@ class LabScreen(BaseScreen):
         from dockerlab.model.problems import ContentError
         from dockerlab.runner.catalog import applicable_overrides
         from dockerlab.runner.session import LabSession
-        from dockerlab.runner.state import STATE_DIR
+        from dockerlab.runner.trust import UntrustedContent
 
         app = self.lab_app
         loaded = app.course.labs.get(self.lab_id) if app.course is not None else None
@@ -200,10 +200,13 @@ class LabScreen(BaseScreen):
         missing = session.missing_requirements()
         problem = None
         live = app.options.check_steps
-        if live and not missing and not (session.workspace / STATE_DIR / "state.json").exists():
+        if live and not missing and not session.started:
             self.post_message(OutputLine("Setting the lab up …"))
             try:
                 outcomes = session.start(on_output=self._post_output)
+            except UntrustedContent as exc:
+                outcomes = []
+                problem = str(exc)
             except Exception as exc:  # noqa: BLE001 - shown to the learner, the lab stays usable
                 outcomes = []
                 problem = f"Setting the lab up failed: {exc}"
@@ -354,11 +357,14 @@ class LabScreen(BaseScreen):
 
     @work(thread=True, exit_on_error=False, group="lab-check", name="checking the step")
     def check_step(self, step: Step, record: bool, diagnose: bool, output: str | None) -> None:
-        from dockerlab.checks import evaluate
-
         session = self.session
         assert session is not None
-        result = evaluate(step.check, session.context())
+        # one evaluation, not counted (wait_for with no time to wait); counted below when the
+        # learner asked for it or it passed
+        try:
+            result = session.wait_for(step, timeout=0)
+        except Exception as exc:  # noqa: BLE001 - a check that crashes must not stop checking
+            result = Result.error(f"the check failed to run: {exc!r}")
         if result.passed:
             # shown first, written right after: the tick does not wait for two fsyncs
             self.post_message(CheckDone(step.id, result, True, [], diagnose))
@@ -468,11 +474,17 @@ class LabScreen(BaseScreen):
 
     @work(thread=True, exit_on_error=False, group="lab-command", name="running your command")
     def run_command(self, command: str) -> None:
+        from dockerlab.runner.trust import UntrustedContent
+
         assert self.session is not None
         try:
             outcome = self.session.run(command, on_output=self._post_output)
-        finally:
-            self.running = None
+        except UntrustedContent as exc:
+            self.post_message(OutputLine(f"! {exc}"))
+            outcome = None
+        except Exception as exc:  # noqa: BLE001 - the bar must never stay blocked
+            self.post_message(OutputLine(f"! could not run it: {exc}"))
+            outcome = None
         self.post_message(CommandDone(outcome, assisted=False))
 
     @on(CommandDone)
@@ -549,8 +561,17 @@ class LabScreen(BaseScreen):
 
     @work(thread=True, exit_on_error=False, group="lab-command", name="running the solution")
     def run_solution(self, step: Step) -> None:
+        from dockerlab.runner.trust import UntrustedContent
+
         assert self.session is not None
-        outcomes = self.session.solve(step, on_output=self._post_output)
+        try:
+            outcomes = self.session.solve(step, on_output=self._post_output)
+        except UntrustedContent as exc:
+            self.post_message(OutputLine(f"! {exc}"))
+            outcomes = []
+        except Exception as exc:  # noqa: BLE001 - the bar must never stay blocked
+            self.post_message(OutputLine(f"! could not run the solution: {exc}"))
+            outcomes = []
         self.post_message(CommandDone(outcomes[-1] if outcomes else None, assisted=True))
 
     def action_check(self) -> None:
@@ -605,16 +626,25 @@ class LabScreen(BaseScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lab-open",
           name="resetting the lab")
     def reset_lab(self) -> None:
+        from dockerlab.runner.trust import UntrustedContent
+
         session = self.session
         assert session is not None
-        report = session.cleanup()
+        try:
+            report = session.cleanup()
+        except UntrustedContent as exc:
+            self.post_message(OutputLine(f"! {exc}"))
+            return
         for line in report.removed:
             self.post_message(OutputLine(f"removed {line}"))
         for line in report.errors:
             self.post_message(OutputLine(f"! {line}"))
         if session.progress is not None:
             session.progress.reset(session.lab.id)
-        session.start(on_output=self._post_output)
+        outcomes = session.start(on_output=self._post_output)
+        bad = next((o for o in outcomes if not o.ok), None)
+        if bad is not None:
+            self.post_message(OutputLine(f"! The lab's setup command failed: {bad.command}"))
         self.post_message(LabReset())
 
     @on(LabReset)
