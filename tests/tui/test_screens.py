@@ -478,7 +478,8 @@ async def test_a_lab_from_an_untrusted_folder_runs_nothing_and_says_how_to_trust
         def log() -> str:
             return "\n".join(screen.query_one("#output").lines)  # type: ignore[attr-defined]
 
-        assert "not trusted" in log() and "dockerlab trust" in log()
+        assert "not trusted" in log()
+        assert "dockerlab trust" in log()
         bar = screen.query_one("#command", Input)
         bar.value = "touch ran-anyway"
         await pilot.press("enter")
