@@ -100,3 +100,11 @@ def test_too_small_terminal(snap_compare: SnapCompare) -> None:
         await until(pilot, lambda: isinstance(app.screen, TooSmallScreen), what="the guard")
 
     assert snap_compare(app, terminal_size=(60, 20), run_before=ready)
+
+
+def test_home_screen_light_theme(snap_compare: SnapCompare,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKERLAB_THEME", "light")
+    app = offline_app()
+    assert app.theme == "textual-light"
+    assert snap_compare(app, terminal_size=(80, 24), run_before=home_ready(app))
