@@ -38,7 +38,3 @@ class CourseLoaded(Message):
     def __init__(self, data: CourseData) -> None:
         super().__init__()
         self.data = data
-
-
-class ProgressChanged(Message):
-    """The learner's record changed (a step done, a quiz taken): views of it should refresh."""

@@ -205,6 +205,8 @@ class QuizScreen(BaseScreen):
             text.append(f"\n{feedback.strip()}")
         text.append("\nExplanation: ", style="bold")
         text.append(graded.explanation.strip())
+        if question.link and not graded.correct:
+            text.append(f"\nWhere this is taught: {question.link}", style="italic")
         last = self.index + 1 >= len(self.asking)
         text.append("\n\nEnter: " + ("see the score" if last else "next question"), style="dim")
         return text

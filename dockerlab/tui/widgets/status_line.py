@@ -28,6 +28,8 @@ def describe(state: EngineState | None) -> Text:
     text.append(f" · swarm {state.swarm} · images: {state.images.describe()}")
     if state.images.standin and not state.images.real:
         text.append(" (offline)", style="dim")
+    if state.images.missing:
+        text.append(" — F9 prepares them", style="bold")
     return text
 
 
