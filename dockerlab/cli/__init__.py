@@ -29,6 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="add labs, quizzes and pages from DIR (also $DOCKERLAB_CONTENT)",
     )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        dest="app_vars",
+        metavar="NAME=VALUE",
+        help="a lab variable for the app, e.g. --var registry_port=5001",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in GROUPS:
         module = importlib.import_module(f"dockerlab.cli.{name}")

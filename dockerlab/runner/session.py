@@ -155,6 +155,11 @@ class LabSession:
             self.progress.record_attempt(self.lab.id, step.id, result.status.value)
         return result
 
+    def peek(self, step: Step) -> Result:
+        """Evaluate the step's check now without counting it as the learner's attempt
+        (live verification re-checks on every relevant engine event)."""
+        return self._evaluate(step)
+
     def wait_for(self, step: Step, timeout: float | None = None, interval: float = 0.25) -> Result:
         """Re-check until PASS or the step's timeout (state such as service convergence lags)."""
         deadline = time.monotonic() + (step.timeout if timeout is None else timeout)

@@ -302,6 +302,10 @@ def all_binding_ids() -> list[str]:
 def create_app(args: argparse.Namespace | None = None,
                options: AppOptions | None = None) -> DockerLabApp:
     """The app as the CLI builds it (tests and benchmarks build it here too)."""
+    if options is None and args is not None and getattr(args, "app_vars", None):
+        from dockerlab.cli.labs import parse_vars
+
+        options = AppOptions(overrides=parse_vars(args.app_vars))
     return DockerLabApp(options)
 
 

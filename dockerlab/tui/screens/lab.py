@@ -359,10 +359,10 @@ class LabScreen(BaseScreen):
     def check_step(self, step: Step, record: bool, diagnose: bool, output: str | None) -> None:
         session = self.session
         assert session is not None
-        # one evaluation, not counted (wait_for with no time to wait); counted below when the
+        # one evaluation, not counted (peek); counted below when the
         # learner asked for it or it passed
         try:
-            result = session.wait_for(step, timeout=0)
+            result = session.peek(step)
         except Exception as exc:  # noqa: BLE001 - a check that crashes must not stop checking
             result = Result.error(f"the check failed to run: {exc!r}")
         if result.passed:
