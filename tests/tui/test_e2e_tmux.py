@@ -5,6 +5,7 @@ its first command typed into the command bar, the step ticking off — read with
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import time
 import uuid
@@ -29,8 +30,9 @@ class Tmux:
         self.socket = f"dockerlab-e2e-{uuid.uuid4().hex[:8]}"
 
     def run(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
         return done.stdout
 
     def screen(self) -> str:
@@ -56,19 +58,27 @@ def tmux(engine: Engine) -> Iterator[Tmux]:
         pytest.skip("tmux is not installed")
     if not DOCKERLAB.exists():
         pytest.skip(f"{DOCKERLAB} is not installed (pip install -e .)")
-    names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True,
-                           text=True, check=True).stdout.split()
-    tagged = subprocess.run(["docker", "image", "inspect", TAG], capture_output=True,
-                            check=False).returncode == 0
+    names = subprocess.run(
+        ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    tagged = (
+        subprocess.run(
+            ["docker", "image", "inspect", TAG], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
     if "registry" in names or not port_free(5000) or tagged:
-        pytest.skip("the first lab needs port 5000, the name 'registry' and the tag "
-                    f"{TAG}, and they are taken")
+        pytest.skip(
+            "the first lab needs port 5000, the name 'registry' and the tag "
+            f"{TAG}, and they are taken"
+        )
     t = Tmux()
     yield t
     subprocess.run(["tmux", "-L", t.socket, "kill-server"], capture_output=True, check=False)
     # what the learner's commands created in this test
-    subprocess.run(["docker", "container", "rm", "-f", "registry"], capture_output=True,
-                   check=False)
+    subprocess.run(
+        ["docker", "container", "rm", "-f", "registry"], capture_output=True, check=False
+    )
     subprocess.run(["docker", "image", "rm", TAG], capture_output=True, check=False)
 
 
@@ -76,8 +86,12 @@ def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
     tmux: Tmux, tmp_path: Path
 ) -> None:
     home = tmp_path / "fresh-home"
-    env = {"DOCKERLAB_HOME": str(home), "DOCKERLAB_CONFIG_DIR": str(tmp_path / "config"),
-           "TERM": "xterm-256color", "SHELL": "/bin/bash"}
+    env = {
+        "DOCKERLAB_HOME": str(home),
+        "DOCKERLAB_CONFIG_DIR": str(tmp_path / "config"),
+        "TERM": "xterm-256color",
+        "SHELL": "/bin/bash",
+    }
     command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {DOCKERLAB}"
     tmux.run("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command)
 
@@ -93,10 +107,10 @@ def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
     tmux.keys("Run a Private", literal=True)
     tmux.wait_for(lambda s: "Lab: Run a Private Docker Registry" in s, "the lab in the palette")
     tmux.keys("Enter")
-    tmux.wait_for(lambda s: "Step 1 of" in s and "▶ now" in s, "the lab's first step",
-                  timeout=120)
-    tmux.wait_for(lambda s: "Ready. Commands you type below run in" in s, "the lab to be set up",
-                  timeout=120)
+    tmux.wait_for(lambda s: "Step 1 of" in s and "▶ now" in s, "the lab's first step", timeout=120)
+    tmux.wait_for(
+        lambda s: "Ready. Commands you type below run in" in s, "the lab to be set up", timeout=120
+    )
 
     # the learner types the command into the command bar
     tmux.keys("docker container run -d -p 5000:5000 --name registry registry:2", literal=True)
@@ -113,3 +127,54 @@ def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
     tmux.keys("Enter")
     screen = tmux.wait_for(lambda s: "Step 2 done" in s, "step 2 ticked off after the shell")
     assert "Back from the shell" in screen
+
+
+# Issue 6's promise: kill -9 the app in the middle of a lab, start it again, and the learner is
+# back at the same step with everything done before still done.
+def _start(tmux: Tmux, home: Path, config: Path, session: str = "app") -> None:
+    env = {
+        "DOCKERLAB_HOME": str(home),
+        "DOCKERLAB_CONFIG_DIR": str(config),
+        "TERM": "xterm-256color",
+        "SHELL": "/bin/bash",
+    }
+    command = " ".join(f"{k}={v}" for k, v in env.items()) + f" exec {DOCKERLAB}"
+    tmux.run("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
+
+
+def test_sigkill_mid_lab_then_restart_resumes_at_the_same_step(tmux: Tmux, tmp_path: Path) -> None:
+    home, config = tmp_path / "home", tmp_path / "config"
+    _start(tmux, home, config)
+    tmux.wait_for(lambda s: "Press" in s and "Enter" in s, "the welcome verdict", timeout=90)
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "Next:" in s, "the course map")
+    tmux.keys("C-p")
+    tmux.wait_for(lambda s: "Search for commands" in s, "the command palette")
+    tmux.keys("Run a Private", literal=True)
+    tmux.wait_for(lambda s: "Lab: Run a Private Docker Registry" in s, "the lab in the palette")
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "Ready. Commands you type below run in" in s, "the lab", timeout=120)
+    tmux.keys("docker container run -d -p 5000:5000 --name registry registry:2", literal=True)
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "Step 2 of" in s, "step 1 ticked off", timeout=60)
+
+    # kill -9 everything in the pane's session, mid-lab
+    pane_pid = tmux.run("list-panes", "-t", "app", "-F", "#{pane_pid}").strip()
+    subprocess.run(["pkill", "-KILL", "-s", pane_pid], check=False)
+    tmux.run("kill-session", "-t", "app")
+
+    with sqlite3.connect(home / "progress.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    _start(tmux, home, config)
+    screen = tmux.wait_for(lambda s: "Next:" in s or "Welcome" in s, "the app again", timeout=60)
+    if "Welcome" in screen and "Next:" not in screen:
+        tmux.wait_for(lambda s: "Press" in s and "Enter" in s, "the welcome verdict", timeout=90)
+        tmux.keys("Enter")
+    screen = tmux.wait_for(lambda s: "started: 1/7" in s, "the lab shown as started", timeout=60)
+    assert "Next: Lab" in screen
+    assert "Run a Private Docker Registry" in screen
+    tmux.keys("n")
+    screen = tmux.wait_for(lambda s: "Step 2 of 7" in s, "the same step again", timeout=120)
+    assert "✓ done" in screen
+    assert "▶ now" in screen
