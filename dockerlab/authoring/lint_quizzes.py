@@ -1,0 +1,48 @@
+"""Linting a quiz (through the quiz loader, plus ids used twice) and a course map (through the
+course loader, plus every entry that points nowhere)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dockerlab.authoring.lint_report import PLACELESS, as_mapping, duplicate_ids, without_echoes
+from dockerlab.model.problems import ContentError, Problem
+from dockerlab.model.yamlsource import Source, read_yaml
+
+
+def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
+    """(quiz id, parsed source, problems) for one quiz file, through the quiz loader."""
+    src, syntax = read_yaml(path)
+    if syntax:
+        return None, None, syntax
+    from dockerlab.model.quiz import load_quiz
+
+    problems: list[Problem] = []
+    try:
+        load_quiz(path)
+    except ContentError as err:
+        problems.extend(without_echoes(err.problems))
+    duplicates = duplicate_ids(src, "questions", "question")
+    if duplicates:
+        problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
+    problems += duplicates
+    quiz_id = as_mapping(src.data).get("id")
+    return (quiz_id if isinstance(quiz_id, str) else None), src, problems
+
+
+def labs_dir_for(course_file: Path) -> Path:
+    """Where a course map's labs live: `labs/` beside it, else beside its folder (the bundled
+    layout: content/course.yaml and labs/)."""
+    beside = course_file.parent / "labs"
+    return beside if beside.is_dir() else course_file.parent.parent / "labs"
+
+
+def lint_course(path: Path) -> list[Problem]:
+    """The course map's own problems, then every entry that points nowhere."""
+    from dockerlab.model.course import course_problems, load_course
+
+    try:
+        course = load_course(path)
+    except ContentError as err:
+        return list(err.problems)
+    return course_problems(course, path.parent, labs_dir_for(path))
