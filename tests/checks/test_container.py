@@ -44,7 +44,7 @@ def running(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         )  # fmt: skip
         yield c
     finally:
-        docker("rm", "-f", c.name, check=False)
+        docker("rm", "-f", "-v", c.name, check=False)
         docker("volume", "rm", c.volume, check=False)
 
 
@@ -209,7 +209,7 @@ def test_exited_container_reports_its_exit_code(
         assert result.status is Status.FAIL
         assert result.message == f"container '{name}' is exited (code 3) (expected it running)"
     finally:
-        docker("rm", "-f", name, check=False)
+        docker("rm", "-f", "-v", name, check=False)
 
 
 def test_container_created_from_an_image_id_matches_by_id(
@@ -241,7 +241,7 @@ def test_container_created_from_an_image_id_matches_by_id(
             == f"container '{name}' is created (never started) (expected it running)"
         )
     finally:
-        docker("rm", "-f", name, check=False)
+        docker("rm", "-f", "-v", name, check=False)
 
 
 def test_unreachable_engine_is_an_error_not_a_failure(workspace: Path) -> None:

@@ -73,7 +73,7 @@ def registry(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         assert wait_for(lambda: _answers(port), timeout=30), "the registry did not start"
         yield Registry(f"127.0.0.1:{port}")
     finally:
-        docker("rm", "-f", name, check=False)
+        docker("rm", "-f", "-v", name, check=False)
 
 
 def _answers(port: int) -> bool:
@@ -196,8 +196,17 @@ def test_docker_hub_under_any_of_its_names(
     for name in hub:
         assert check(ctx, kind="login", registry=name).passed, name
     # a helper is asked under the key the docker CLI uses for Docker Hub
-    (helper_path / "store.json").write_text(json.dumps({"https://index.docker.io/v1/": {
-        "ServerURL": "https://index.docker.io/v1/", "Username": "learner", "Secret": "pw"}}))
+    (helper_path / "store.json").write_text(
+        json.dumps(
+            {
+                "https://index.docker.io/v1/": {
+                    "ServerURL": "https://index.docker.io/v1/",
+                    "Username": "learner",
+                    "Secret": "pw",
+                }
+            }
+        )
+    )
     _write_config(config_dir, {"credsStore": "dltest"})
     assert check(ctx, kind="login", registry="docker.io").message == (
         "logged in to docker.io as learner (credentials in the 'dltest' credential helper)"

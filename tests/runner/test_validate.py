@@ -50,7 +50,7 @@ def bystanders(engine: Engine, unique: str) -> tuple[str, str, str]:
         "run", "-d", "--name", container, "-v", f"{volume}:/data", "busybox:latest", "sleep", "600"
     )
     yield container, image, volume
-    subprocess.run(["docker", "rm", "-f", container], capture_output=True, check=False)
+    subprocess.run(["docker", "rm", "-f", "-v", container], capture_output=True, check=False)
     subprocess.run(["docker", "rmi", image], capture_output=True, check=False)
     subprocess.run(["docker", "volume", "rm", volume], capture_output=True, check=False)
 

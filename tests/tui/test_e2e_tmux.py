@@ -77,7 +77,7 @@ def tmux(engine: Engine) -> Iterator[Tmux]:
     subprocess.run(["tmux", "-L", t.socket, "kill-server"], capture_output=True, check=False)
     # what the learner's commands created in this test
     subprocess.run(
-        ["docker", "container", "rm", "-f", "registry"], capture_output=True, check=False
+        ["docker", "container", "rm", "-f", "-v", "registry"], capture_output=True, check=False
     )
     subprocess.run(["docker", "image", "rm", TAG], capture_output=True, check=False)
 
