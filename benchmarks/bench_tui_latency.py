@@ -82,8 +82,7 @@ async def run(trials: int) -> dict[str, Any]:
     image = f"127.0.0.1:{port}/hello-world"
 
     def run_registry() -> None:
-        client.containers.run("registry:2", name="registry", detach=True,
-                              ports={"5000/tcp": port})
+        client.containers.run("registry:2", name="registry", detach=True, ports={"5000/tcp": port})
 
     def remove_registry() -> None:
         with contextlib.suppress(NotFound):
@@ -96,14 +95,21 @@ async def run(trials: int) -> dict[str, Any]:
         with contextlib.suppress(NotFound):
             client.api.remove_image(image)
 
-    app = create_app(None, AppOptions(welcome=False, open=f"lab:{LAB}",
-                                      overrides={"registry_port": port}))
+    app = create_app(
+        None, AppOptions(welcome=False, open=f"lab:{LAB}", overrides={"registry_port": port})
+    )
     results: dict[str, Any] = {"port": port}
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await wait(pilot, lambda: isinstance(app.screen, LabScreen)
-                       and app.screen.session is not None and app.screen.step is not None,
-                       timeout=300)
+            await wait(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, LabScreen)
+                    and app.screen.session is not None
+                    and app.screen.step is not None
+                ),
+                timeout=300,
+            )
             screen = app.screen
             assert isinstance(screen, LabScreen)
             assert screen.session is not None
@@ -119,7 +125,8 @@ async def run(trials: int) -> dict[str, Any]:
                 started.append(await trial(pilot, screen, "run-registry", run_registry))
             results["run-registry"] = started
             results["check run-registry"] = [
-                _timed(lambda: evaluate(run_step.check, session.context())) for _ in range(20)]
+                _timed(lambda: evaluate(run_step.check, session.context())) for _ in range(20)
+            ]
 
             tagged: list[float] = []
             for _ in range(trials):
@@ -127,7 +134,8 @@ async def run(trials: int) -> dict[str, Any]:
                 tagged.append(await trial(pilot, screen, "tag", tag))
             results["tag"] = tagged
             results["check tag"] = [
-                _timed(lambda: evaluate(tag_step.check, session.context())) for _ in range(20)]
+                _timed(lambda: evaluate(tag_step.check, session.context())) for _ in range(20)
+            ]
             results["engine"] = client.version().get("Version", "?")
     finally:
         remove_registry()
@@ -143,16 +151,18 @@ def _timed(fn: Callable[[], object]) -> float:
 
 def report(r: dict[str, Any], trials: int) -> str:
     def line(name: str, what: str, samples: list[float]) -> str:
-        return (f"| {name} | {what} | {median_ms(samples):.0f} ms | **{p95_ms(samples):.0f} ms** "
-                f"| {max(samples) * 1000:.0f} ms |")
+        return (
+            f"| {name} | {what} | {median_ms(samples):.0f} ms | **{p95_ms(samples):.0f} ms** "
+            f"| {max(samples) * 1000:.0f} ms |"
+        )
 
     worst = max(p95_ms(r["run-registry"]), p95_ms(r["tag"]))
     verdict = "meets" if worst <= 150 else "misses"
     return f"""## The app (issue 4): verification latency
 
-Measured {time.strftime('%Y-%m-%d')} on {machine()}, Docker {r['engine']}, by
+Measured {time.strftime("%Y-%m-%d")} on {machine()}, Docker {r["engine"]}, by
 `benchmarks/bench_tui_latency.py`: {trials} trials per step, the lab `{LAB}` on port
-{r['port']}. Each trial undoes the step outside the app, lets the app settle, then makes the
+{r["port"]}. Each trial undoes the step outside the app, lets the app settle, then makes the
 change through the Docker API (from another thread, as another terminal would) and times from
 that call returning to the step list redrawn with the step done. Nothing is pressed in the app:
 it follows the engine's events and re-checks the step by itself.
@@ -163,9 +173,9 @@ it follows the engine's events and re-checks the step by itself.
 {line("`tag`", "`api.tag(hello-world, 127.0.0.1:PORT/hello-world)`", r["tag"])}
 
 p95 {worst:.0f} ms: {verdict} the target (≤ 150 ms). Floor in the same run: Docker API
-`/_ping` median {median_ms(r['ping']):.1f} ms; the step's check alone: `run-registry`
-{median_ms(r['check run-registry']):.1f} ms (container inspect + registry `GET /v2/`), `tag`
-{median_ms(r['check tag']):.1f} ms. The `run-registry` time includes the registry process
+`/_ping` median {median_ms(r["ping"]):.1f} ms; the step's check alone: `run-registry`
+{median_ms(r["check run-registry"]):.1f} ms (container inspect + registry `GET /v2/`), `tag`
+{median_ms(r["check tag"]):.1f} ms. The `run-registry` time includes the registry process
 starting to answer (~20-30 ms after its container starts here): its start event is re-checked
 at once and again 50, 100, 200 ms ... later until it passes.
 """
@@ -184,14 +194,22 @@ def main() -> None:
 
             names = [c.name for c in docker.from_env().containers.list(all=True)]
             if "registry" in names:
-                raise SystemExit("a container named 'registry' exists that this benchmark did "
-                                 "not create; not touching it")
+                raise SystemExit(
+                    "a container named 'registry' exists that this benchmark did "
+                    "not create; not touching it"
+                )
             results = asyncio.run(run(args.trials))
     body = report(results, args.trials)
     write_section("tui-latency", body)
     print(body)
-    print("raw ms:", {k: [round(x * 1000, 1) for x in v] for k, v in results.items()
-                      if isinstance(v, list) and k in ("run-registry", "tag")})
+    print(
+        "raw ms:",
+        {
+            k: [round(x * 1000, 1) for x in v]
+            for k, v in results.items()
+            if isinstance(v, list) and k in ("run-registry", "tag")
+        },
+    )
     print("median check ms:", statistics.median(results["check tag"]) * 1000)
 
 

@@ -32,7 +32,7 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 DOCKERLAB = ROOT / ".venv" / "bin" / "dockerlab"
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
 
-MINIMAL_APP = '''
+MINIMAL_APP = """
 from textual.app import App
 from textual.widgets import Footer, Static
 
@@ -44,7 +44,7 @@ class Minimal(App):
 
 
 Minimal().run()
-'''
+"""
 
 
 class PtyProcess:
@@ -56,8 +56,14 @@ class PtyProcess:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-            start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
         )
         os.close(slave)
         self.master = master
@@ -86,8 +92,11 @@ class PtyProcess:
     def rss_mb(self) -> tuple[float, float]:
         """Resident memory now and at its peak (VmRSS, VmHWM) of the process, in MB."""
         status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        values = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
-                  if line.startswith(("VmRSS", "VmHWM"))}
+        values = {
+            line.split(":")[0]: int(line.split()[1])
+            for line in status.splitlines()
+            if line.startswith(("VmRSS", "VmHWM"))
+        }
         return values["VmRSS"] / 1024, values["VmHWM"] / 1024
 
     def close(self) -> None:
@@ -103,8 +112,13 @@ class PtyProcess:
 
 def learner_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKERLAB_")}
-    env.update(TERM="xterm-256color", DOCKERLAB_HOME=str(home),
-               DOCKERLAB_CONFIG_DIR=str(home / "config"), COLUMNS="80", LINES="24")
+    env.update(
+        TERM="xterm-256color",
+        DOCKERLAB_HOME=str(home),
+        DOCKERLAB_CONFIG_DIR=str(home / "config"),
+        COLUMNS="80",
+        LINES="24",
+    )
     env.pop("NO_COLOR", None)
     return env
 
@@ -174,7 +188,7 @@ def main() -> None:
     ratio = statistics.median(ours) / statistics.median(base)
     body = f"""## The app (issue 4): cold start and memory
 
-Measured {time.strftime('%Y-%m-%d')} on {machine()}, in an 80×24 pseudo-terminal, by
+Measured {time.strftime("%Y-%m-%d")} on {machine()}, in an 80×24 pseudo-terminal, by
 `benchmarks/bench_tui_startup.py`: a new process each run, timed from spawning it to its first
 frame on the terminal. Both apps are started the same way (the venv's Python), interleaved,
 {args.runs} runs each, after one unmeasured start of each.

@@ -12,58 +12,229 @@ import shlex
 from dataclasses import dataclass, field
 
 # Options of `docker run`/`create`/`service create` that take a value as the next word.
-RUN_VALUE_OPTIONS = frozenset({
-    "-a", "--attach", "--add-host", "--annotation", "--blkio-weight", "--blkio-weight-device",
-    "--cap-add", "--cap-drop", "--cgroup-parent", "--cgroupns", "--cidfile", "--cpu-period",
-    "--cpu-quota", "--cpu-rt-period", "--cpu-rt-runtime", "-c", "--cpu-shares", "--cpus",
-    "--cpuset-cpus", "--cpuset-mems", "--device", "--device-cgroup-rule", "--device-read-bps",
-    "--device-read-iops", "--device-write-bps", "--device-write-iops", "--detach-keys", "--dns",
-    "--dns-option", "--dns-search", "--domainname", "--entrypoint", "-e", "--env", "--env-file",
-    "--expose", "--gpus", "--group-add", "--health-cmd", "--health-interval", "--health-retries",
-    "--health-start-period", "--health-timeout", "-h", "--hostname", "--ip", "--ip6", "--ipc",
-    "--isolation", "--kernel-memory", "-l", "--label", "--label-file", "--link",
-    "--link-local-ip", "--log-driver", "--log-opt", "--mac-address", "-m", "--memory",
-    "--memory-reservation", "--memory-swap", "--memory-swappiness", "--mount", "--name",
-    "--network", "--net", "--network-alias", "--net-alias", "--oom-score-adj", "--pid",
-    "--pids-limit", "--platform", "-p", "--publish", "--pull", "--restart", "--runtime",
-    "--security-opt", "--shm-size", "--stop-signal", "--stop-timeout", "--storage-opt",
-    "--sysctl", "--tmpfs", "-u", "--user", "--userns", "--uts", "-v", "--volume",
-    "--volume-driver", "--volumes-from", "-w", "--workdir", "--ulimit", "--config",
-    "--constraint", "--container-label", "--credential-spec", "--endpoint-mode",
-    "--generic-resource", "--host", "--limit-cpu", "--limit-memory",
-    "--limit-pids", "--max-concurrent", "--mode", "--placement-pref",
-    "--replicas", "--replicas-max-per-node", "--reserve-cpu", "--reserve-memory",
-    "--restart-condition", "--restart-delay", "--restart-max-attempts", "--restart-window",
-    "--rollback-delay", "--rollback-failure-action", "--rollback-max-failure-ratio",
-    "--rollback-monitor", "--rollback-order", "--rollback-parallelism", "--secret",
-    "--update-delay", "--update-failure-action", "--update-max-failure-ratio",
-    "--update-monitor", "--update-order", "--update-parallelism", "--env-add", "--publish-add",
-    "--mount-add", "--label-add",
-})
-BUILD_VALUE_OPTIONS = frozenset({
-    "--add-host", "--build-arg", "--build-context", "--cache-from", "--cache-to",
-    "--cgroup-parent", "-f", "--file", "--iidfile", "--isolation", "--label", "--network",
-    "--output", "-o", "--platform", "--progress", "--secret", "--ssh", "-t", "--tag", "--target",
-    "--ulimit", "-m", "--memory", "--memory-swap", "--shm-size", "--cpu-shares", "-c",
-    "--cpuset-cpus",
-})
-COMMON_VALUE_OPTIONS = frozenset({
-    "--platform", "-f", "--filter", "--format", "-a", "--author", "-c", "--change", "-m",
-    "--message", "-d", "--driver", "-o", "--opt", "--subnet", "--gateway", "--ip-range",
-    "--scope", "--label",
-})
-GLOBAL_VALUE_OPTIONS = frozenset({
-    "-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert",
-    "--tlscert", "--tlskey",
-})
+RUN_VALUE_OPTIONS = frozenset(
+    {
+        "-a",
+        "--attach",
+        "--add-host",
+        "--annotation",
+        "--blkio-weight",
+        "--blkio-weight-device",
+        "--cap-add",
+        "--cap-drop",
+        "--cgroup-parent",
+        "--cgroupns",
+        "--cidfile",
+        "--cpu-period",
+        "--cpu-quota",
+        "--cpu-rt-period",
+        "--cpu-rt-runtime",
+        "-c",
+        "--cpu-shares",
+        "--cpus",
+        "--cpuset-cpus",
+        "--cpuset-mems",
+        "--device",
+        "--device-cgroup-rule",
+        "--device-read-bps",
+        "--device-read-iops",
+        "--device-write-bps",
+        "--device-write-iops",
+        "--detach-keys",
+        "--dns",
+        "--dns-option",
+        "--dns-search",
+        "--domainname",
+        "--entrypoint",
+        "-e",
+        "--env",
+        "--env-file",
+        "--expose",
+        "--gpus",
+        "--group-add",
+        "--health-cmd",
+        "--health-interval",
+        "--health-retries",
+        "--health-start-period",
+        "--health-timeout",
+        "-h",
+        "--hostname",
+        "--ip",
+        "--ip6",
+        "--ipc",
+        "--isolation",
+        "--kernel-memory",
+        "-l",
+        "--label",
+        "--label-file",
+        "--link",
+        "--link-local-ip",
+        "--log-driver",
+        "--log-opt",
+        "--mac-address",
+        "-m",
+        "--memory",
+        "--memory-reservation",
+        "--memory-swap",
+        "--memory-swappiness",
+        "--mount",
+        "--name",
+        "--network",
+        "--net",
+        "--network-alias",
+        "--net-alias",
+        "--oom-score-adj",
+        "--pid",
+        "--pids-limit",
+        "--platform",
+        "-p",
+        "--publish",
+        "--pull",
+        "--restart",
+        "--runtime",
+        "--security-opt",
+        "--shm-size",
+        "--stop-signal",
+        "--stop-timeout",
+        "--storage-opt",
+        "--sysctl",
+        "--tmpfs",
+        "-u",
+        "--user",
+        "--userns",
+        "--uts",
+        "-v",
+        "--volume",
+        "--volume-driver",
+        "--volumes-from",
+        "-w",
+        "--workdir",
+        "--ulimit",
+        "--config",
+        "--constraint",
+        "--container-label",
+        "--credential-spec",
+        "--endpoint-mode",
+        "--generic-resource",
+        "--host",
+        "--limit-cpu",
+        "--limit-memory",
+        "--limit-pids",
+        "--max-concurrent",
+        "--mode",
+        "--placement-pref",
+        "--replicas",
+        "--replicas-max-per-node",
+        "--reserve-cpu",
+        "--reserve-memory",
+        "--restart-condition",
+        "--restart-delay",
+        "--restart-max-attempts",
+        "--restart-window",
+        "--rollback-delay",
+        "--rollback-failure-action",
+        "--rollback-max-failure-ratio",
+        "--rollback-monitor",
+        "--rollback-order",
+        "--rollback-parallelism",
+        "--secret",
+        "--update-delay",
+        "--update-failure-action",
+        "--update-max-failure-ratio",
+        "--update-monitor",
+        "--update-order",
+        "--update-parallelism",
+        "--env-add",
+        "--publish-add",
+        "--mount-add",
+        "--label-add",
+    }
+)
+BUILD_VALUE_OPTIONS = frozenset(
+    {
+        "--add-host",
+        "--build-arg",
+        "--build-context",
+        "--cache-from",
+        "--cache-to",
+        "--cgroup-parent",
+        "-f",
+        "--file",
+        "--iidfile",
+        "--isolation",
+        "--label",
+        "--network",
+        "--output",
+        "-o",
+        "--platform",
+        "--progress",
+        "--secret",
+        "--ssh",
+        "-t",
+        "--tag",
+        "--target",
+        "--ulimit",
+        "-m",
+        "--memory",
+        "--memory-swap",
+        "--shm-size",
+        "--cpu-shares",
+        "-c",
+        "--cpuset-cpus",
+    }
+)
+COMMON_VALUE_OPTIONS = frozenset(
+    {
+        "--platform",
+        "-f",
+        "--filter",
+        "--format",
+        "-a",
+        "--author",
+        "-c",
+        "--change",
+        "-m",
+        "--message",
+        "-d",
+        "--driver",
+        "-o",
+        "--opt",
+        "--subnet",
+        "--gateway",
+        "--ip-range",
+        "--scope",
+        "--label",
+    }
+)
+GLOBAL_VALUE_OPTIONS = frozenset(
+    {
+        "-H",
+        "--host",
+        "-c",
+        "--context",
+        "--config",
+        "-l",
+        "--log-level",
+        "--tlscacert",
+        "--tlscert",
+        "--tlskey",
+    }
+)
 SEPARATORS = frozenset({"!", "{", "}", "then", "do", "else"})
 
 ALIASES = {
-    ("container", "run"): "run", ("container", "create"): "create",
-    ("image", "pull"): "pull", ("image", "push"): "push", ("image", "tag"): "tag",
-    ("image", "build"): "build", ("buildx", "build"): "build", ("image", "import"): "import",
-    ("container", "commit"): "commit", ("image", "load"): "load",
-    ("service", "create"): "service create", ("network", "create"): "network create",
+    ("container", "run"): "run",
+    ("container", "create"): "create",
+    ("image", "pull"): "pull",
+    ("image", "push"): "push",
+    ("image", "tag"): "tag",
+    ("image", "build"): "build",
+    ("buildx", "build"): "build",
+    ("image", "import"): "import",
+    ("container", "commit"): "commit",
+    ("image", "load"): "load",
+    ("service", "create"): "service create",
+    ("network", "create"): "network create",
     ("volume", "create"): "volume create",
 }
 
@@ -82,8 +253,15 @@ class DockerEffects:
     unnamed_containers: list[str] = field(default_factory=list)
 
     def add(self, other: DockerEffects) -> None:
-        for name in ("uses_images", "makes_images", "containers", "services", "networks",
-                     "volumes", "unnamed_containers"):
+        for name in (
+            "uses_images",
+            "makes_images",
+            "containers",
+            "services",
+            "networks",
+            "volumes",
+            "unnamed_containers",
+        ):
             getattr(self, name).extend(getattr(other, name))
 
 
@@ -113,7 +291,7 @@ def _lift_substitutions(line: str) -> tuple[str, list[str]]:
             while j < len(line) and depth:
                 depth += {"(": 1, ")": -1}.get(line[j], 0)
                 j += 1
-            inner.append(line[i + 2:j - 1])
+            inner.append(line[i + 2 : j - 1])
             out.append("$SUBST")
             i = j
         else:
@@ -145,14 +323,15 @@ def _simple_commands(script: str) -> list[list[str]]:
 
 
 # words that may stand before `docker` in a simple command: `sudo docker`, `xargs -r docker`
-PREFIXES = frozenset({"sudo", "time", "exec", "command", "nohup", "xargs", "env", "timeout",
-                      "if", "while", "until"})
+PREFIXES = frozenset(
+    {"sudo", "time", "exec", "command", "nohup", "xargs", "env", "timeout", "if", "while", "until"}
+)
 
 
 def _docker_args(words: list[str]) -> list[str] | None:
     for index, word in enumerate(words):
         if word == "docker":
-            return words[index + 1:]
+            return words[index + 1 :]
         if not (word in PREFIXES or "=" in word or word.startswith("-") or word.isdigit()):
             return None
     return None
@@ -175,7 +354,7 @@ def _split_options(args: list[str], value_options: frozenset[str]) -> tuple[Opti
     while i < len(args):
         word = args[i]
         if word == "--":
-            positionals.extend(args[i + 1:])
+            positionals.extend(args[i + 1 :])
             break
         if word.startswith("--") and "=" in word:
             name, value = word.split("=", 1)
@@ -256,8 +435,7 @@ def _docker(args: list[str]) -> DockerEffects:
         if image and _plain(image):
             effects.uses_images.append(image)
         names = [n for n in options.get("--name", []) if _plain(n)]
-        if (sub != "service create" and image and "--name" not in options
-                and "--rm" not in options):
+        if sub != "service create" and image and "--name" not in options and "--rm" not in options:
             effects.unnamed_containers.append(image)
         (effects.services if sub == "service create" else effects.containers).extend(names)
         effects.volumes.extend(_named_volumes(options.get("-v", []) + options.get("--volume", [])))

@@ -31,9 +31,7 @@ NON_STRING = ("integer", "number", "boolean")
 
 def _rewrite_refs(node: Any) -> Any:
     if isinstance(node, dict):
-        return {
-            ("definitions" if k == "$defs" else k): _rewrite_refs(v) for k, v in node.items()
-        }
+        return {("definitions" if k == "$defs" else k): _rewrite_refs(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_rewrite_refs(v) for v in node]
     if isinstance(node, str) and node.startswith("#/$defs/"):
@@ -44,8 +42,10 @@ def _rewrite_refs(node: Any) -> Any:
 def _constrained(node: dict[str, Any]) -> bool:
     """A value a `{{ variable }}` would not match as written: a number, a boolean, one of a
     list of words, a string with a pattern. (A single allowed value, like `kind`, stays.)"""
-    return node.get("type") in NON_STRING or "enum" in node or (
-        node.get("type") == "string" and "pattern" in node
+    return (
+        node.get("type") in NON_STRING
+        or "enum" in node
+        or (node.get("type") == "string" and "pattern" in node)
     )
 
 

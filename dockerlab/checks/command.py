@@ -27,8 +27,12 @@ def check_command(spec: CommandCheck, ctx: CheckContext) -> Result:
         )
     # a session of its own, so a timeout can kill the whole process group (docker, sleep, ...)
     process = subprocess.Popen(
-        ["bash", "-c", spec.run], cwd=ctx.workspace, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        ["bash", "-c", spec.run],
+        cwd=ctx.workspace,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         raw, _ = process.communicate(timeout=spec.timeout)

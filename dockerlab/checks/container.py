@@ -83,8 +83,11 @@ def image_problems(spec: ContainerCheck, info: ContainerInfo, ctx: CheckContext)
     """
     if spec.image is None or refs.same(info.image, spec.image):
         return []
-    if _IMAGE_ID.fullmatch(info.image) or "@" in info.image or "@" in spec.image or (
-        _IMAGE_ID.fullmatch(spec.image)
+    if (
+        _IMAGE_ID.fullmatch(info.image)
+        or "@" in info.image
+        or "@" in spec.image
+        or (_IMAGE_ID.fullmatch(spec.image))
     ):
         expected = inspect_image(ctx.engine, spec.image)
         if expected is not None and expected.id == info.image_id:

@@ -39,7 +39,7 @@ def registry_name(registry: str) -> str:
     name = registry.strip()
     for scheme in ("http://", "https://"):
         if name.lower().startswith(scheme):
-            name = name[len(scheme):]
+            name = name[len(scheme) :]
     return name.split("/", 1)[0]
 
 
@@ -85,8 +85,10 @@ def judge_insecure(registry: str, settings: RegistrySettings) -> Result:
                     f"{name} is an insecure registry of this engine: {address} is inside "
                     f"{cidr}{why if cidr == _DEFAULT_INSECURE else ''}"
                 )
-    listed = [*settings.insecure_cidrs,
-              *(k for k, v in settings.index_configs.items() if not v.secure)]
+    listed = [
+        *settings.insecure_cidrs,
+        *(k for k, v in settings.index_configs.items() if not v.secure),
+    ]
     return Result.fail(
         f"{name} is not an insecure registry of this engine "
         f"(its insecure registries are: {', '.join(listed) or 'none'})"

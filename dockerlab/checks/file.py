@@ -227,7 +227,6 @@ def _assert_htpasswd(shown: str, data: bytes, spec: HtpasswdSpec) -> str:
         raise _Fail(f"the entry for '{spec.user}' in {shown} is a damaged bcrypt hash") from exc
     if not ok:
         raise _Fail(
-            f"the entry for '{spec.user}' in {shown} does not verify the password "
-            f"'{spec.password}'"
+            f"the entry for '{spec.user}' in {shown} does not verify the password '{spec.password}'"
         )
     return f"with a bcrypt entry for '{spec.user}' that verifies the password"

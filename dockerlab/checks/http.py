@@ -73,8 +73,13 @@ def fetch(
         warnings.simplefilter("ignore", InsecureRequestWarning)
         try:
             return session.request(
-                method, url, auth=auth, headers=dict(headers or {}), verify=verify,
-                timeout=ctx.timeout, allow_redirects=False,
+                method,
+                url,
+                auth=auth,
+                headers=dict(headers or {}),
+                verify=verify,
+                timeout=ctx.timeout,
+                allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
             raise NoAnswer(Result.fail(_tls_problem(url, exc))) from exc

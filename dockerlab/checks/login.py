@@ -47,7 +47,7 @@ def registry_key(registry: str) -> str:
     name = registry.strip()
     for scheme in ("http://", "https://"):
         if name.lower().startswith(scheme):
-            name = name[len(scheme):]
+            name = name[len(scheme) :]
     host = name.split("/", 1)[0].lower()
     return "docker.io" if host in HUB_ALIASES else host
 
@@ -151,7 +151,11 @@ def ask_helper(helper: str, address: str, timeout: float, shown: str, setting: s
         )
     try:
         proc = subprocess.run(
-            [path, "get"], input=address, capture_output=True, text=True, timeout=timeout,
+            [path, "get"],
+            input=address,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:

@@ -98,8 +98,13 @@ class RegistryAPI:
         url = urljoin(self.url + "/", path)
         headers = {"Accept": accept} if accept else None
         return fetch(
-            method, url, self.ctx, verify=self.verify,
-            auth=self.auth if authenticate else None, headers=headers, session=self.session,
+            method,
+            url,
+            self.ctx,
+            verify=self.verify,
+            auth=self.auth if authenticate else None,
+            headers=headers,
+            session=self.session,
         )
 
     def probe(self, *, authenticate: bool) -> requests.Response:
@@ -114,9 +119,11 @@ class RegistryAPI:
             for page in self._pages(f"/v2/_catalog?n={n}"):
                 names.extend(page.get("repositories") or [])
         except _NotFound as missing:
-            raise Unexpected(Result.fail(
-                f"{missing.response.url} answered 404: this registry does not list its catalog"
-            )) from missing
+            raise Unexpected(
+                Result.fail(
+                    f"{missing.response.url} answered 404: this registry does not list its catalog"
+                )
+            ) from missing
         return names
 
     def tags(self, repository: str) -> list[str] | None:
@@ -163,10 +170,12 @@ class RegistryAPI:
             try:
                 body = response.json()
             except ValueError as exc:
-                raise Unexpected(Result.fail(
-                    f"{response.url} answered {response.status_code} without JSON; "
-                    "is that a Docker registry?"
-                )) from exc
+                raise Unexpected(
+                    Result.fail(
+                        f"{response.url} answered {response.status_code} without JSON; "
+                        "is that a Docker registry?"
+                    )
+                ) from exc
             yield body if isinstance(body, dict) else {}
             path = response.links.get("next", {}).get("url")
 

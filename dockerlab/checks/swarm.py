@@ -130,14 +130,19 @@ def port_problems(specs: list[ServicePortSpec], info: ServiceInfo) -> list[str]:
 
 
 def _observed(spec: ServiceCheck, info: ServiceInfo) -> list[str]:
-    out = [f"runs {info.running} of {info.replicas} replicas" if info.replicas is not None
-           else f"runs in {info.mode} mode ({info.running} running)"]
+    out = [
+        f"runs {info.running} of {info.replicas} replicas"
+        if info.replicas is not None
+        else f"runs in {info.mode} mode ({info.running} running)"
+    ]
     if spec.image:
         out.append(f"from image '{without_digest(info.image)}'")
     for p in spec.ports:
         x = next(
-            x for x in info.ports
-            if x.target == p.target and p.published in (None, x.published)
+            x
+            for x in info.ports
+            if x.target == p.target
+            and p.published in (None, x.published)
             and p.mode in (None, x.mode)
         )
         out.append(f"publishing {x.target} on {x.published or 'a per-task port'} ({x.mode} mode)")

@@ -20,17 +20,30 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     quiz = kinds.add_parser("quiz", help="content/ID.quiz.yaml: one question of each type")
     quiz.add_argument("slug", metavar="ID", help="the quiz id, e.g. private-registry")
     for q in (lab, quiz):
-        q.add_argument("--dir", type=Path, default=Path("."),
-                       help="the content folder to write into (default: the current folder)")
+        q.add_argument(
+            "--dir",
+            type=Path,
+            default=Path("."),
+            help="the content folder to write into (default: the current folder)",
+        )
         q.add_argument("--force", action="store_true", help="overwrite an existing file")
         q.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("lint", help="check labs, quizzes and the course map: file:line:column")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="files or folders (default: the bundled course and --content folders)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: the bundled course and --content folders)",
+    )
     p.add_argument("--strict", action="store_true", help="exit non-zero on warnings too")
-    p.add_argument("--format", choices=("text", "github"), default="text",
-                   help="github: annotations for GitHub Actions")
+    p.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github: annotations for GitHub Actions",
+    )
     p.set_defaults(handler=cmd_lint)
 
     p = sub.add_parser("schema", help="print the JSON Schema (draft-07) of lab or quiz files")
@@ -40,8 +53,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("trust", help="let labs from a folder run their setup and solution commands")
     p.add_argument("dir", nargs="?", type=Path, metavar="DIR")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--list", action="store_true", help="the folders you trust, and whether "
-                       "they changed since")
+    group.add_argument(
+        "--list", action="store_true", help="the folders you trust, and whether they changed since"
+    )
     group.add_argument("--revoke", action="store_true", help="stop trusting DIR")
     p.set_defaults(handler=cmd_trust)
 
@@ -91,8 +105,14 @@ def cmd_lint(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     result = lint(args.paths)
     for problem in result.problems:
-        shown = type(problem)(_relative(problem.file), problem.line, problem.column,
-                              problem.message, problem.suggestion, problem.severity)
+        shown = type(problem)(
+            _relative(problem.file),
+            problem.line,
+            problem.column,
+            problem.message,
+            problem.suggestion,
+            problem.severity,
+        )
         print(format_problem(shown, args.format))
     files = len(result.files)
     if files == 0:
@@ -100,9 +120,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"dockerlab: no lab.yaml, *.quiz.yaml or course.yaml in {where}", file=sys.stderr)
         return EXIT_ERROR
     errors, warnings = len(result.errors), len(result.warnings)
-    summary = (f"{files} file{'s' if files != 1 else ''} checked: "
-               f"{errors} error{'s' if errors != 1 else ''}, "
-               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    summary = (
+        f"{files} file{'s' if files != 1 else ''} checked: "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
     print(summary, file=sys.stderr)
     if errors or (args.strict and warnings):
         return EXIT_FAIL
@@ -125,7 +147,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
             state = {
                 "trusted": "trusted",
                 "changed": f"changed since you trusted it: read it, then `dockerlab trust "
-                           f"{entry.folder}` again",
+                f"{entry.folder}` again",
                 "missing": "folder is gone (`dockerlab trust --revoke` forgets it)",
             }[entry.status]
             print(f"{entry.folder}: {state} (sha256 {entry.sha256[:12]}, {entry.trusted_at})")
@@ -148,8 +170,10 @@ def cmd_trust(args: argparse.Namespace) -> int:
         print(f"dockerlab: {exc}", file=sys.stderr)
         return EXIT_ERROR
     _describe(entry.folder)
-    print(f"trusted {entry.folder} (sha256 {entry.sha256[:12]}): its labs' setup and solution "
-          "commands may now run; any change to its files asks again")
+    print(
+        f"trusted {entry.folder} (sha256 {entry.sha256[:12]}): its labs' setup and solution "
+        "commands may now run; any change to its files asks again"
+    )
     return EXIT_PASS
 
 
@@ -165,8 +189,9 @@ def _describe(folder: Path) -> None:
         setup = data.get("setup") or []
         steps = data.get("steps") or []
         commands = (len(setup) if isinstance(setup, list) else 1) + sum(
-            len(s.get("solution") or []) if isinstance(s, dict)
-            and isinstance(s.get("solution"), list) else 1
+            len(s.get("solution") or [])
+            if isinstance(s, dict) and isinstance(s.get("solution"), list)
+            else 1
             for s in (steps if isinstance(steps, list) else [])
         )
         print(f"  {_relative(str(file))}: {commands} setup/solution command(s)")

@@ -183,8 +183,9 @@ def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> 
     while attempt.missed:
         count = len(attempt.missed)
         try:
-            again = input(f"\nTry the {count} missed question{'s' if count != 1 else ''} "
-                          "again? [y/N] ")
+            again = input(
+                f"\nTry the {count} missed question{'s' if count != 1 else ''} again? [y/N] "
+            )
         except EOFError:
             break
         if again.strip().lower() not in ("y", "yes"):
@@ -240,8 +241,11 @@ def cmd_import(source: Path, output: str | None, *, force: bool) -> int:
         # the loader requires the id to match the file name, so the name decides
         wanted = Path(output).name.removesuffix(QUIZ_SUFFIX)
         if slug(wanted) != wanted:
-            print(f"dockerlab: {output}: a quiz file is named <id>{QUIZ_SUFFIX} with an id of "
-                  "lower-case letters, digits and dashes", file=sys.stderr)
+            print(
+                f"dockerlab: {output}: a quiz file is named <id>{QUIZ_SUFFIX} with an id of "
+                "lower-case letters, digits and dashes",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
     try:
         result = read_gift(text, str(source), quiz_id=wanted)
@@ -261,8 +265,10 @@ def cmd_import(source: Path, output: str | None, *, force: bool) -> int:
         sys.stdout.write(body)
         return EXIT_PASS
     if target.exists() and not force:
-        print(f"dockerlab: {target} exists; choose another with -o OUT or pass --force",
-              file=sys.stderr)
+        print(
+            f"dockerlab: {target} exists; choose another with -o OUT or pass --force",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     target.write_text(body, encoding="utf-8")
     print(f"wrote {target} ({len(result.quiz.questions)} questions)")

@@ -209,6 +209,12 @@ def _reason(exc: BaseException) -> str:
 
 
 __all__ = [
-    "EngineDown", "EngineEvent", "EngineState", "EngineUp", "EventFollower", "ImageCount",
-    "engine_summary", "to_event",
+    "EngineDown",
+    "EngineEvent",
+    "EngineState",
+    "EngineUp",
+    "EventFollower",
+    "ImageCount",
+    "engine_summary",
+    "to_event",
 ]

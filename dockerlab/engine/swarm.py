@@ -116,5 +116,10 @@ def service_info(attrs: dict[str, Any], tasks: list[dict[str, Any]]) -> ServiceI
 
 
 __all__ = [
-    "ServiceInfo", "ServicePort", "SwarmState", "inspect_service", "service_info", "swarm_state",
+    "ServiceInfo",
+    "ServicePort",
+    "SwarmState",
+    "inspect_service",
+    "service_info",
+    "swarm_state",
 ]

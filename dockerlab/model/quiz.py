@@ -113,8 +113,10 @@ class Question(Strict):
         if value and kind is not None and kind != "short":
             message = f"only short questions take `{info.field_name}:`"
             if info.field_name == "feedback":
-                where = "`feedback_true:`/`feedback_false:`" if kind == "true_false" else (
-                    "a `feedback:` on each option"
+                where = (
+                    "`feedback_true:`/`feedback_false:`"
+                    if kind == "true_false"
+                    else ("a `feedback:` on each option")
                 )
                 message += f"; a {kind} question uses {where}"
             raise ValueError(message)
@@ -168,9 +170,7 @@ class Quiz(Strict):
     @classmethod
     def _not_reserved(cls, value: str) -> str:
         if value in RESERVED_IDS:
-            raise ValueError(
-                f"'{value}' is a `dockerlab quiz` subcommand; choose another quiz id"
-            )
+            raise ValueError(f"'{value}' is a `dockerlab quiz` subcommand; choose another quiz id")
         return value
 
     @model_validator(mode="after")

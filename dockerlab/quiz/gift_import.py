@@ -130,8 +130,9 @@ def _meta(
         if isinstance(found, dict):
             return found
         warnings.append(
-            block.problem(0, f"ignored a dockerlab comment that is not a JSON object: {found}",
-                          "warning")
+            block.problem(
+                0, f"ignored a dockerlab comment that is not a JSON object: {found}", "warning"
+            )
         )
     return {}
 
@@ -180,9 +181,12 @@ class _Reader:
             options.append(option | ({"pinned": True} if oid in pinned else {}))
         rights = [at for at, marker, _ in items if marker == "="]
         if len(rights) > 1:
-            raise self.fail(base + rights[1], "several `=` answers: a single-choice question has "
-                            "one right answer; for several, mark them ~%50% (weights adding up "
-                            "to 100)")
+            raise self.fail(
+                base + rights[1],
+                "several `=` answers: a single-choice question has "
+                "one right answer; for several, mark them ~%50% (weights adding up "
+                "to 100)",
+            )
         return {"type": "single" if single else "multiple", "options": options}
 
     def true_false(self, answers: str) -> dict[str, Any]:
@@ -262,8 +266,10 @@ class _Reader:
         if kind is None:
             return None
         data = (
-            self.choices(answers, base) if kind == "choice"
-            else self.true_false(answers) if kind == "true_false"
+            self.choices(answers, base)
+            if kind == "choice"
+            else self.true_false(answers)
+            if kind == "true_false"
             else self.short(answers, base)
         )
         if not explanation:
@@ -327,8 +333,14 @@ def read_gift(text: str, file: str, quiz_id: str | None = None) -> GiftImport:
         except ContentError as err:
             problems.extend(err.problems)
     if not questions and not problems:
-        problems.append(Problem(file, 1, 1, "no questions found: GIFT questions look like "
-                                "`::id::Question text{=right ~wrong}`"))
+        problems.append(
+            Problem(
+                file,
+                1,
+                1,
+                "no questions found: GIFT questions look like `::id::Question text{=right ~wrong}`",
+            )
+        )
     if problems:
         raise ContentError(problems)
     name = file.rsplit("/", 1)[-1].removesuffix(".gift").removesuffix(".txt")
@@ -346,6 +358,13 @@ def read_gift(text: str, file: str, quiz_id: str | None = None) -> GiftImport:
         messages = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
         raise ContentError([Problem(file, 1, 1, f"the quiz header: {messages}")]) from exc
     if "section" not in header:
-        warnings.append(Problem(file, 1, 1, "set `section:` to the course section this quiz "
-                                "belongs to (it says `imported`)", severity="warning"))
+        warnings.append(
+            Problem(
+                file,
+                1,
+                1,
+                "set `section:` to the course section this quiz belongs to (it says `imported`)",
+                severity="warning",
+            )
+        )
     return GiftImport(quiz=quiz, warnings=warnings)

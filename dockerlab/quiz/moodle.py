@@ -34,9 +34,7 @@ def _fraction(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _answer(
-    parent: ET.Element, fraction: float, text: str, feedback: str | None, fmt: str
-) -> None:
+def _answer(parent: ET.Element, fraction: float, text: str, feedback: str | None, fmt: str) -> None:
     answer = ET.SubElement(parent, "answer", {"fraction": _fraction(fraction), "format": fmt})
     ET.SubElement(answer, "text").text = text
     _text(answer, "feedback", feedback or "")

@@ -68,8 +68,7 @@ def read_reply(question: Question, shown: Sequence[Option], line: str) -> Reply:
     if picks and all(p in by_letter for p in picks):
         return Reply(answer=tuple(dict.fromkeys(by_letter[p] for p in picks)))
     return Reply(
-        error=f"answer with letters from {_letters_hint(len(shown))} separated by commas, "
-        "like a,c"
+        error=f"answer with letters from {_letters_hint(len(shown))} separated by commas, like a,c"
     )
 
 
@@ -86,9 +85,16 @@ def wrap(text: str, indent: str = "", first: str | None = None, width: int | Non
         if para:
             item = re.match(r"([-*] |\d+[.)] )", para[0])
             hang = indent + " " * len(item.group(1)) if item else indent
-            out.append(textwrap.fill(" ".join(para), width, initial_indent=lead,
-                                     subsequent_indent=hang, break_on_hyphens=False,
-                                     break_long_words=False))
+            out.append(
+                textwrap.fill(
+                    " ".join(para),
+                    width,
+                    initial_indent=lead,
+                    subsequent_indent=hang,
+                    break_on_hyphens=False,
+                    break_long_words=False,
+                )
+            )
             para.clear()
             lead = indent
 
@@ -205,8 +211,11 @@ def run_lines(
         line = next(feed, None)
         if line is None:
             left = total - number + 1
-            print(f"The input ended here: {left} question{'s' if left != 1 else ''} "
-                  "left unanswered, counted as wrong.", file=out)
+            print(
+                f"The input ended here: {left} question{'s' if left != 1 else ''} "
+                "left unanswered, counted as wrong.",
+                file=out,
+            )
             break
         line = line.rstrip("\r\n")
         print(f"Your answer: {line}", file=out)
@@ -237,8 +246,7 @@ def ask_question(
     while True:
         line = ask("Your answer: ")
         if line.strip() == "?":
-            print(_indent(hints.pop(0) if hints else "No more hints for this question."),
-                  file=out)
+            print(_indent(hints.pop(0) if hints else "No more hints for this question."), file=out)
             continue
         reply = read_reply(question, shown, line)
         if reply.answer is not None:
@@ -263,8 +271,11 @@ def run_interactive(
         print(_intro(quiz, interactive=True), file=out)
     else:
         count = len(todo)
-        print(f"Again: the {count} question{'s' if count != 1 else ''} you missed. "
-              "Type ? for a hint.", file=out)
+        print(
+            f"Again: the {count} question{'s' if count != 1 else ''} you missed. "
+            "Type ? for a hint.",
+            file=out,
+        )
     graded: list[Graded] = []
     for number, question in enumerate(todo, start=1):
         shown = arrange(question, seed)

@@ -21,8 +21,19 @@ from dockerlab import paths
 
 TRUST_FILE = "trust.json"
 # Folders that are never content: version control, caches, virtual environments.
-SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules",
-                          ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        ".venv",
+        "node_modules",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+    }
+)
 
 
 class UntrustedContent(Exception):
@@ -67,8 +78,9 @@ def _write_store(folders: dict[str, dict[str, str]]) -> None:
     # write-then-rename: a crash leaves the old store or the new one, never half of one
     path = _store_path()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"version": 1, "folders": folders}, indent=2, sort_keys=True),
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps({"version": 1, "folders": folders}, indent=2, sort_keys=True), encoding="utf-8"
+    )
     os.replace(tmp, path)
 
 
@@ -76,8 +88,9 @@ def _content_files(folder: Path) -> Iterator[Path]:
     # dockerlab's own data (this store, the workspaces) may live inside a trusted folder
     own = {paths.data_dir().resolve(), paths.workspaces_dir().resolve()}
     for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs
-                         if d not in SKIPPED_DIRS and (Path(root) / d).resolve() not in own)
+        dirs[:] = sorted(
+            d for d in dirs if d not in SKIPPED_DIRS and (Path(root) / d).resolve() not in own
+        )
         for name in sorted(files):
             if not name.endswith((".pyc", ".swp")) and name != ".DS_Store":
                 yield Path(root) / name

@@ -33,10 +33,23 @@ FOLLOW_UP: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8, 1.5, 3.0)
 # how often the app looks at the watched files (a stat() each: cheap)
 FILE_POLL = 0.2
 
-CONTAINER_ACTIONS = frozenset({
-    "create", "start", "restart", "stop", "die", "kill", "destroy", "rename", "pause",
-    "unpause", "update", "oom", "health_status",
-})
+CONTAINER_ACTIONS = frozenset(
+    {
+        "create",
+        "start",
+        "restart",
+        "stop",
+        "die",
+        "kill",
+        "destroy",
+        "rename",
+        "pause",
+        "unpause",
+        "update",
+        "oom",
+        "health_status",
+    }
+)
 IMAGE_ACTIONS = frozenset({"pull", "push", "tag", "untag", "delete", "import", "load"})
 SWARM_ACTIONS = frozenset({"create", "update", "remove"})
 ANY_ACTION: frozenset[str] = frozenset()
@@ -215,6 +228,14 @@ def _ca(ca_file: str | None, ctx: CheckContext) -> tuple[Path, ...]:
 
 
 __all__ = [
-    "FILE_POLL", "FOLLOW_UP", "POLL_UNWATCHED", "POLL_WATCHED", "EventRule", "FileSignature",
-    "WatchPlan", "changed_files", "file_signature", "plan_for",
+    "FILE_POLL",
+    "FOLLOW_UP",
+    "POLL_UNWATCHED",
+    "POLL_WATCHED",
+    "EventRule",
+    "FileSignature",
+    "WatchPlan",
+    "changed_files",
+    "file_signature",
+    "plan_for",
 ]

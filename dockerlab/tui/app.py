@@ -63,8 +63,14 @@ class DockerLabApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette",
-                priority=True, show=False),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="app.command_palette",
+            priority=True,
+            show=False,
+        ),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", id="app.toggle_theme", show=False),
         Binding("f9", "doctor", "Check this machine", id="app.doctor", show=False),
     ]
@@ -161,8 +167,7 @@ class DockerLabApp(App[int]):
     def _course_loaded(self, message: CourseLoaded) -> None:
         self.course = message.data
         for problem in message.data.problems[:5]:
-            self.notify(problem, title="Problem in the course files", severity="warning",
-                        timeout=8)
+            self.notify(problem, title="Problem in the course files", severity="warning", timeout=8)
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_course()
@@ -171,8 +176,13 @@ class DockerLabApp(App[int]):
             self.options.open = None
 
     # -- the engine ------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="engine-events",
-          name="following the engine")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="engine-events",
+        name="following the engine",
+    )
     def follow_engine(self) -> None:
         from dockerlab.engine.events import EngineEvent, EventFollower
 
@@ -207,8 +217,13 @@ class DockerLabApp(App[int]):
             if getattr(screen, "follows_engine", False):
                 screen.post_message(make())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="engine-summary",
-          name="asking the engine")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="engine-summary",
+        name="asking the engine",
+    )
     def refresh_engine_summary(self) -> None:
         from dockerlab.engine.client import EngineUnavailable
         from dockerlab.engine.events import EngineDown, engine_summary
@@ -234,8 +249,12 @@ class DockerLabApp(App[int]):
         elif kind in ("page", "section"):
             from dockerlab.tui.screens.theory import TheoryScreen
 
-            self.push_screen(TheoryScreen(page_id=item_id if kind == "page" else None,
-                                          section_id=item_id if kind == "section" else None))
+            self.push_screen(
+                TheoryScreen(
+                    page_id=item_id if kind == "page" else None,
+                    section_id=item_id if kind == "section" else None,
+                )
+            )
         elif kind == "quiz":
             from dockerlab.tui.screens.quiz import QuizScreen
 
@@ -299,8 +318,9 @@ def all_binding_ids() -> list[str]:
     return ids
 
 
-def create_app(args: argparse.Namespace | None = None,
-               options: AppOptions | None = None) -> DockerLabApp:
+def create_app(
+    args: argparse.Namespace | None = None, options: AppOptions | None = None
+) -> DockerLabApp:
     """The app as the CLI builds it (tests and benchmarks build it here too)."""
     if options is None and args is not None and getattr(args, "app_vars", None):
         from dockerlab.cli.labs import parse_vars

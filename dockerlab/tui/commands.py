@@ -28,8 +28,18 @@ def binding_classes() -> list[Any]:
     from dockerlab.tui.screens.theory import TheoryScreen
     from dockerlab.tui.widgets.command_bar import CommandBar
 
-    return [DockerLabApp, HomeScreen, FirstRunScreen, LabScreen, CommandBar, ConfirmScreen,
-            TheoryScreen, QuizScreen, ChoiceList, HelpScreen]
+    return [
+        DockerLabApp,
+        HomeScreen,
+        FirstRunScreen,
+        LabScreen,
+        CommandBar,
+        ConfirmScreen,
+        TheoryScreen,
+        QuizScreen,
+        ChoiceList,
+        HelpScreen,
+    ]
 
 
 def binding_commands(app: DockerLabApp, screen: Screen[Any]) -> Iterator[SystemCommand]:
@@ -44,8 +54,11 @@ def binding_commands(app: DockerLabApp, screen: Screen[Any]) -> Iterator[SystemC
         seen.add(binding.id)
         shown = app.get_key_display(binding) if binding.key else key
         help_text = binding.tooltip or f"key: {shown}"
-        yield SystemCommand(binding.description, f"{help_text} ({binding.id})",
-                            partial(app.run_palette_action, active.node, binding.action))
+        yield SystemCommand(
+            binding.description,
+            f"{help_text} ({binding.id})",
+            partial(app.run_palette_action, active.node, binding.action),
+        )
 
 
 def course_commands(app: DockerLabApp) -> Iterator[SystemCommand]:

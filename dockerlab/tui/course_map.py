@@ -19,7 +19,12 @@ Kind = Literal["page", "lab", "quiz"]
 State = Literal["done", "started", "todo", "failed", "missing", "read"]
 
 SYMBOLS: dict[str, str] = {
-    "done": "✓", "started": "◐", "todo": "○", "failed": "✗", "missing": "-", "read": "≡",
+    "done": "✓",
+    "started": "◐",
+    "todo": "○",
+    "failed": "✗",
+    "missing": "-",
+    "read": "≡",
 }
 KIND_WORDS: dict[str, str] = {"page": "Read", "lab": "Lab", "quiz": "Quiz"}
 
@@ -146,14 +151,20 @@ def _add_unlisted(data: CourseData) -> None:
     labs = tuple(i for i in data.labs if i not in listed_labs)
     quizzes = tuple(i for i in data.quizzes if i not in listed_quizzes)
     if labs or quizzes:
-        data.sections.append(SectionInfo(
-            "more", "More labs and quizzes", "Found outside the course map (e.g. --content).",
-            labs=labs, quizzes=quizzes,
-        ))
+        data.sections.append(
+            SectionInfo(
+                "more",
+                "More labs and quizzes",
+                "Found outside the course map (e.g. --content).",
+                labs=labs,
+                quizzes=quizzes,
+            )
+        )
 
 
-def lab_item(data: CourseData, section: SectionInfo, lab_id: str,
-             progress: ProgressStore | None) -> Item:
+def lab_item(
+    data: CourseData, section: SectionInfo, lab_id: str, progress: ProgressStore | None
+) -> Item:
     loaded = data.labs.get(lab_id)
     if loaded is None:
         return Item("lab", lab_id, lab_id, section.id, "missing", "not available yet")
@@ -164,16 +175,19 @@ def lab_item(data: CourseData, section: SectionInfo, lab_id: str,
     if count == total:
         helped = sum(1 for s in lab.steps if done[s.id].assisted)
         extra = f", {helped} with help" if helped else ""
-        return Item("lab", lab_id, lab.title, section.id, "done",
-                    f"done: {total}/{total} steps{extra}")
+        return Item(
+            "lab", lab_id, lab.title, section.id, "done", f"done: {total}/{total} steps{extra}"
+        )
     if count:
-        return Item("lab", lab_id, lab.title, section.id, "started",
-                    f"started: {count}/{total} steps")
+        return Item(
+            "lab", lab_id, lab.title, section.id, "started", f"started: {count}/{total} steps"
+        )
     return Item("lab", lab_id, lab.title, section.id, "todo", f"to do: {total} steps")
 
 
-def quiz_item(data: CourseData, section: SectionInfo, quiz_id: str,
-              progress: ProgressStore | None) -> Item:
+def quiz_item(
+    data: CourseData, section: SectionInfo, quiz_id: str, progress: ProgressStore | None
+) -> Item:
     loaded = data.quizzes.get(quiz_id)
     if loaded is None:
         return Item("quiz", quiz_id, quiz_id, section.id, "missing", "not available yet")
@@ -191,11 +205,18 @@ def quiz_item(data: CourseData, section: SectionInfo, quiz_id: str,
 
 def page_item(data: CourseData, section: SectionInfo, page_id: str, read: set[str]) -> Item:
     if page_id not in data.pages:
-        return Item("page", page_id, data.page_title(page_id), section.id, "missing",
-                    "not written yet")
+        return Item(
+            "page", page_id, data.page_title(page_id), section.id, "missing", "not written yet"
+        )
     state: State = "read" if page_id in read else "todo"
-    return Item("page", page_id, data.page_title(page_id), section.id, state,
-                "read" if state == "read" else "to read")
+    return Item(
+        "page",
+        page_id,
+        data.page_title(page_id),
+        section.id,
+        state,
+        "read" if state == "read" else "to read",
+    )
 
 
 def course_view(

@@ -73,7 +73,7 @@ def load_keymap(path: Path, known_ids: Iterable[str] | None) -> LoadedKeymap:
             continue
         if not isinstance(keys, str) or not keys.strip():
             out.problems.append(
-                f"{path}: '{binding_id}' needs keys as a string, like \"ctrl+g\" or \"f5,ctrl+k\""
+                f'{path}: \'{binding_id}\' needs keys as a string, like "ctrl+g" or "f5,ctrl+k"'
             )
             continue
         out.keys[binding_id] = keys.replace(" ", "")

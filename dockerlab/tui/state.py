@@ -35,8 +35,11 @@ class AppState:
 
     def save(self, folder: Path) -> None:
         """Written atomically; a failure to write is not worth stopping the app for."""
-        data = {"welcomed": self.welcomed, "pages_read": sorted(self.pages_read),
-                "theme": self.theme}
+        data = {
+            "welcomed": self.welcomed,
+            "pages_read": sorted(self.pages_read),
+            "theme": self.theme,
+        }
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix="app-state.", suffix=".tmp")

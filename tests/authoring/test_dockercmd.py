@@ -24,8 +24,10 @@ def test_combined_short_flags_and_equals_forms() -> None:
 
 
 def test_tag_uses_the_source_and_makes_the_target() -> None:
-    effects = docker_effects("docker tag hello-world 127.0.0.1:5000/hello-world && "
-                             "docker push 127.0.0.1:5000/hello-world")
+    effects = docker_effects(
+        "docker tag hello-world 127.0.0.1:5000/hello-world && "
+        "docker push 127.0.0.1:5000/hello-world"
+    )
     assert effects.uses_images == ["hello-world"]
     assert effects.makes_images == ["127.0.0.1:5000/hello-world"]
 
@@ -36,13 +38,16 @@ def test_pulling_from_the_labs_own_registry_makes_a_local_image() -> None:
     assert effects.makes_images == ["127.0.0.1:5000/hello-world"]
 
 
-@pytest.mark.parametrize("script", [
-    "echo docker run nginx",
-    "docker container ls -aq --filter ancestor=hello-world | xargs -r docker container rm",
-    "docker run $IMAGE",
-    "# docker run nginx",
-    "docker image inspect nginx",
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "echo docker run nginx",
+        "docker container ls -aq --filter ancestor=hello-world | xargs -r docker container rm",
+        "docker run $IMAGE",
+        "# docker run nginx",
+        "docker image inspect nginx",
+    ],
+)
 def test_commands_that_use_no_image(script: str) -> None:
     assert docker_effects(script).uses_images == []
 

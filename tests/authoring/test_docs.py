@@ -24,8 +24,9 @@ from tests.conftest import REPO, free_port
 DOC = REPO / "docs" / "authoring.md"
 TEXT = DOC.read_text(encoding="utf-8")
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-TUTORIAL = re.compile(r"<!-- tutorial-lab: (\S+) -->\n```yaml\n(.*?)^```$",
-                      re.MULTILINE | re.DOTALL)
+TUTORIAL = re.compile(
+    r"<!-- tutorial-lab: (\S+) -->\n```yaml\n(.*?)^```$", re.MULTILINE | re.DOTALL
+)
 
 
 def _sections() -> dict[str, str]:
@@ -106,16 +107,20 @@ def test_every_check_kind_model_is_in_check_kinds() -> None:
     assert documented == set(CHECK_KINDS)
 
 
-@pytest.mark.parametrize(("heading", "models"), [
-    ("The lab file", [Lab]),
-    ("Commands", [Command]),
-    ("Cleanup", [Cleanup]),
-    ("Steps", [Step]),
-    ("Variables", [Variable]),
-    ("Hints and diagnoses", [Diagnosis]),
-    ("Quizzes", [Quiz, Question, Option]),
-    ("The course map", [Course, *_nested_models(Course)]),
-], ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("heading", "models"),
+    [
+        ("The lab file", [Lab]),
+        ("Commands", [Command]),
+        ("Cleanup", [Cleanup]),
+        ("Steps", [Step]),
+        ("Variables", [Variable]),
+        ("Hints and diagnoses", [Diagnosis]),
+        ("Quizzes", [Quiz, Question, Option]),
+        ("The course map", [Course, *_nested_models(Course)]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
 def test_every_field_is_documented_in_its_section(
     heading: str, models: list[type[BaseModel]]
 ) -> None:
@@ -125,9 +130,11 @@ def test_every_field_is_documented_in_its_section(
 def test_check_models_are_all_covered() -> None:
     """A new check model (or spec) must be reachable from Check, so the tests above see it."""
     declared = {
-        obj for obj in vars(check_models).values()
-        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ ==
-        check_models.__name__
+        obj
+        for obj in vars(check_models).values()
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj.__module__ == check_models.__name__
     }
     covered: set[type[BaseModel]] = set()
     for kind in CHECK_KINDS:
@@ -165,10 +172,14 @@ def test_the_tutorial_lab_is_lint_clean_and_the_lint_example_is_true(tmp_path: P
     assert lint([lab]).problems == []
     broken = _tutorial(tmp_path / "broken")
     text = broken.read_text()
-    broken.write_text(text.replace("    instructions:", "    instructons:", 1)
-                      .replace("kind: container", "kind: containr", 1))
-    printed = [format_problem(p).replace(f"{tmp_path / 'broken'}/", "")
-               for p in lint([broken]).problems]
+    broken.write_text(
+        text.replace("    instructions:", "    instructons:", 1).replace(
+            "kind: container", "kind: containr", 1
+        )
+    )
+    printed = [
+        format_problem(p).replace(f"{tmp_path / 'broken'}/", "") for p in lint([broken]).problems
+    ]
     shown = TEXT.split("Misspell the first step's", 1)[1]
     example = FENCE.search(shown)
     assert example is not None
@@ -187,12 +198,18 @@ def test_the_tutorial_lab_refuses_before_trust_and_validates_after(
         code, _, err = cli("--content", str(pack), *command, *own)
         assert code == 2
         assert err.strip().endswith(
-            f"labs from {pack} are not trusted yet: read them, then run "
-            f"`dockerlab trust {pack}`"
+            f"labs from {pack} are not trusted yet: read them, then run `dockerlab trust {pack}`"
         )
     assert cli("trust", str(pack))[0] == 0
-    code, out, err = cli("--content", str(pack), "validate", str(lab.parent), *own,
-                         "--workspace", str(tmp_path / "ws"))
+    code, out, err = cli(
+        "--content",
+        str(pack),
+        "validate",
+        str(lab.parent),
+        *own,
+        "--workspace",
+        str(tmp_path / "ws"),
+    )
     assert code == 0, out + err
     assert "hello-web: PASSED" in out
     assert "cleanup: nothing the lab declared remains" in out

@@ -75,7 +75,9 @@ def test_bundled_labs_have_no_errors() -> None:
 
 
 def test_duplicate_step_ids_are_reported_at_the_second_one(tmp_path: Path) -> None:
-    text = GOOD_LAB + """
+    text = (
+        GOOD_LAB
+        + """
       - id: run-box
         title: Again
         instructions: Again.
@@ -85,19 +87,27 @@ def test_duplicate_step_ids_are_reported_at_the_second_one(tmp_path: Path) -> No
           kind: container
           name: "{{ box }}"
     """
+    )
     lab = write_lab(tmp_path, text)
     messages = _messages(lint([lab]).problems)
-    assert f"{lab}:25:9: step id 'run-box' is already used at line 13; step ids must be unique" \
+    assert (
+        f"{lab}:25:9: step id 'run-box' is already used at line 13; step ids must be unique"
         in messages
+    )
     assert not any("two steps have the id" in m for m in messages)
 
 
 def test_steps_with_fewer_than_two_hints_are_warnings(tmp_path: Path, cli: Cli) -> None:
-    lab = write_lab(tmp_path, GOOD_LAB.replace(
-        """        hints:
+    lab = write_lab(
+        tmp_path,
+        GOOD_LAB.replace(
+            """        hints:
           - Use `docker container run -d`.
-""", """        hints:
-"""))
+""",
+            """        hints:
+""",
+        ),
+    )
     result = lint([lab])
     assert result.errors == []
     [warning] = result.warnings
@@ -110,7 +120,9 @@ def test_steps_with_fewer_than_two_hints_are_warnings(tmp_path: Path, cli: Cli) 
 
 
 def test_a_step_without_hints_or_solution(tmp_path: Path) -> None:
-    lab = write_lab(tmp_path, """
+    lab = write_lab(
+        tmp_path,
+        """
         id: tiny
         title: Tiny
         section: test
@@ -121,13 +133,16 @@ def test_a_step_without_hints_or_solution(tmp_path: Path) -> None:
             title: Only
             instructions: x
             check: {kind: swarm}
-    """)
+    """,
+    )
     messages = _messages(lint([lab]).problems)
     assert f"{lab}:7:5: missing required key 'solution'" in messages
 
 
 def test_images_used_but_not_declared_are_warnings_with_the_place(tmp_path: Path) -> None:
-    lab = write_lab(tmp_path, """
+    lab = write_lab(
+        tmp_path,
+        """
         id: tiny
         title: Tiny
         section: test
@@ -154,7 +169,8 @@ def test_images_used_but_not_declared_are_warnings_with_the_place(tmp_path: Path
               kind: container
               name: web
               image: nginx
-    """)
+    """,
+    )
     warnings = _messages(lint([lab]).warnings)
     assert warnings == [
         f"{lab}:18:9: warning: image 'hello-world' is used here but not declared in `images:`; "
@@ -166,7 +182,9 @@ def test_images_used_but_not_declared_are_warnings_with_the_place(tmp_path: Path
 
 
 def test_resources_created_but_not_in_cleanup_are_warnings(tmp_path: Path) -> None:
-    lab = write_lab(tmp_path, """
+    lab = write_lab(
+        tmp_path,
+        """
         id: tiny
         title: Tiny
         section: test
@@ -185,14 +203,19 @@ def test_resources_created_but_not_in_cleanup_are_warnings(tmp_path: Path) -> No
               docker run busybox true
             hints: [a, b]
             check: {kind: container, name: box}
-    """)
+    """,
+    )
     warnings = [p.message for p in lint([lab]).warnings]
-    assert any(m.startswith("network 'labnet' is created here but not declared in "
-                            "cleanup.networks") for m in warnings)
+    assert any(
+        m.startswith("network 'labnet' is created here but not declared in cleanup.networks")
+        for m in warnings
+    )
     assert any(m.startswith("volume 'labvol' is created here") for m in warnings)
     assert any(m.startswith("container 'box' is created here") for m in warnings)
-    assert any(m.startswith("image 'mine:1' is made here but not declared in cleanup.images")
-               for m in warnings)
+    assert any(
+        m.startswith("image 'mine:1' is made here but not declared in cleanup.images")
+        for m in warnings
+    )
     assert any(m.startswith("`docker run busybox` without --name or --rm") for m in warnings)
 
 
@@ -203,19 +226,30 @@ def test_lab_ids_duplicated_across_folders_and_id_differing_from_folder(
     second = write_lab(tmp_path / "b", GOOD_LAB)
     misnamed = write_lab(tmp_path / "c", GOOD_LAB, lab_id="other")
     messages = _messages(lint([tmp_path / "a", tmp_path / "b", tmp_path / "c"]).errors)
-    assert f"{second}:2:5: lab id 'tiny' is already used by {first}; lab ids must be unique" \
+    assert (
+        f"{second}:2:5: lab id 'tiny' is already used by {first}; lab ids must be unique"
         in messages
-    assert any(m.startswith(f"{misnamed}:2:5: lab id 'tiny' differs from its folder 'other'")
-               and m.endswith("(did you mean 'other'?)") for m in messages)
+    )
+    assert any(
+        m.startswith(f"{misnamed}:2:5: lab id 'tiny' differs from its folder 'other'")
+        and m.endswith("(did you mean 'other'?)")
+        for m in messages
+    )
 
 
 def test_variable_values_chosen_by_a_capability_are_checked_too(tmp_path: Path) -> None:
-    lab = write_lab(tmp_path, GOOD_LAB.replace(
-        "      box: tiny-box\n",
-        "      box: tiny-box\n      port:\n        default: 5000\n"
-        "        when: {routing-mesh: not-a-number}\n",
-    ).replace('name: "{{ box }}"', 'name: "{{ box }}"\n          ports:\n'
-              '            - container: 5000\n              host: "{{ port }}"'))
+    lab = write_lab(
+        tmp_path,
+        GOOD_LAB.replace(
+            "      box: tiny-box\n",
+            "      box: tiny-box\n      port:\n        default: 5000\n"
+            "        when: {routing-mesh: not-a-number}\n",
+        ).replace(
+            'name: "{{ box }}"',
+            'name: "{{ box }}"\n          ports:\n'
+            '            - container: 5000\n              host: "{{ port }}"',
+        ),
+    )
     messages = [p.message for p in lint([lab]).errors]
     assert any("(where the machine has routing-mesh)" in m for m in messages), messages
 
@@ -244,8 +278,10 @@ def test_quiz_problems_and_duplicate_question_ids(tmp_path: Path) -> None:
     quiz.parent.mkdir()
     quiz.write_text(dedent(QUIZ).lstrip(), encoding="utf-8")
     messages = _messages(lint([tmp_path]).problems)
-    assert f"{quiz}:11:9: question id 'one' is already used at line 6; question ids must be " \
+    assert (
+        f"{quiz}:11:9: question id 'one' is already used at line 6; question ids must be "
         "unique" in messages
+    )
     assert f"{quiz}:14:5: unknown key 'answr' (did you mean 'answer'?)" in messages
 
 
@@ -254,7 +290,8 @@ def test_course_map_entries_pointing_nowhere(tmp_path: Path) -> None:
     course = tmp_path / "content" / "course.yaml"
     course.parent.mkdir()
     (tmp_path / "content" / "intro.md").write_text("# Intro\n")
-    course.write_text(dedent("""\
+    course.write_text(
+        dedent("""\
         format_version: 1
         title: Test course
         sections:
@@ -263,10 +300,15 @@ def test_course_map_entries_pointing_nowhere(tmp_path: Path) -> None:
             summary: s
             pages: [intro]
             labs: [tiny, tny]
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     messages = _messages(lint([tmp_path]).errors)
-    assert any(m.startswith(f"{course}:8:18: lab 'tny' has no file")
-               and m.endswith("(did you mean 'tiny'?)") for m in messages), messages
+    assert any(
+        m.startswith(f"{course}:8:18: lab 'tny' has no file")
+        and m.endswith("(did you mean 'tiny'?)")
+        for m in messages
+    ), messages
 
 
 def test_github_format_and_warning_prefix() -> None:

@@ -81,7 +81,8 @@ def test_the_starter_lab_passes_validate_after_trust(
     assert code == 2
     assert "not trusted yet" in err
     assert cli("trust", str(pack))[0] == 0
-    code, out, err = cli("--content", str(pack), "validate", str(folder),
-                         "--workspace", str(tmp_path / "ws"))
+    code, out, err = cli(
+        "--content", str(pack), "validate", str(folder), "--workspace", str(tmp_path / "ws")
+    )
     assert code == 0, out + err
     assert f"{slug}: PASSED" in out

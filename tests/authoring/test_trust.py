@@ -18,8 +18,12 @@ from tests.authoring.conftest import GOOD_LAB, Cli, write_lab
 
 def _session(lab_file: Path, tmp_path: Path) -> LabSession:
     # an Engine that is never asked: these tests stop before anything reaches the engine
-    return LabSession(load_lab(lab_file), Engine(base_url="unix:///nonexistent.sock"),
-                      workspace=tmp_path / "ws", capabilities={"engine"})
+    return LabSession(
+        load_lab(lab_file),
+        Engine(base_url="unix:///nonexistent.sock"),
+        workspace=tmp_path / "ws",
+        capabilities={"engine"},
+    )
 
 
 def test_the_bundled_course_is_always_trusted() -> None:
@@ -112,12 +116,14 @@ def test_session_runs_commands_once_the_folder_is_trusted(tmp_path: Path) -> Non
 
 
 def test_checks_run_for_untrusted_labs_but_command_checks_are_refused(tmp_path: Path) -> None:
-    lab = write_lab(tmp_path / "pack", GOOD_LAB.replace(
-        """      check:
+    lab = write_lab(
+        tmp_path / "pack",
+        GOOD_LAB.replace(
+            """      check:
           kind: container
           name: "{{ box }}"
 """,
-        """      check:
+            """      check:
           kind: all
           checks:
             - kind: file
@@ -125,22 +131,28 @@ def test_checks_run_for_untrusted_labs_but_command_checks_are_refused(tmp_path: 
               exists: false
             - kind: command
               run: touch ran.txt
-"""))
+""",
+        ),
+    )
     session = _session(lab, tmp_path)
     result = session.check(session.lab.steps[0])
     assert result.status is Status.ERROR
     assert "this check runs a shell command, and labs from" in result.message
     assert not (tmp_path / "ws" / "ran.txt").exists()
-    file_only = write_lab(tmp_path / "other", GOOD_LAB.replace(
-        """      check:
+    file_only = write_lab(
+        tmp_path / "other",
+        GOOD_LAB.replace(
+            """      check:
           kind: container
           name: "{{ box }}"
 """,
-        """      check:
+            """      check:
           kind: file
           path: ran.txt
           exists: false
-"""))
+""",
+        ),
+    )
     assert _session(file_only, tmp_path).check(load_lab(file_only).lab.steps[0]).passed
     trust.trust(tmp_path / "pack")
     assert session.check(session.lab.steps[0]).passed

@@ -46,7 +46,10 @@ COMPOSE_FILE = Path(__file__).resolve().parent.parent / "compose" / "registry.ym
 def docker(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> str:
     """Run the docker CLI; raise with its output when it fails."""
     done = subprocess.run(
-        ["docker", *args], input=stdin, capture_output=True, timeout=120,
+        ["docker", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
         env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
@@ -55,6 +58,7 @@ def docker(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = 
 
 
 # --- certificates ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CertFiles:
@@ -118,6 +122,7 @@ def htpasswd_line(user: str, password: str) -> str:
 
 
 # --- registries -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Registry:
@@ -228,6 +233,7 @@ def auth_registry(engine: Engine, registry_files: Path) -> Iterator[Registry]:
 
 # --- an image pushed into them ----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Pushed:
     """`app:v1` pushed into each registry as REPO; OTHER_REPO holds a different image as `:v2`.
@@ -270,8 +276,15 @@ def pushed(
     try:
         image_ids.append(import_image(f"app {SESSION}\n"))
         image_ids.append(import_image(f"other {SESSION}\n"))
-        docker("login", "-u", USER, "--password-stdin", auth_registry.host,
-               env=env, stdin=PASSWORD.encode())
+        docker(
+            "login",
+            "-u",
+            USER,
+            "--password-stdin",
+            auth_registry.host,
+            env=env,
+            stdin=PASSWORD.encode(),
+        )
         for registry in (plain_registry, tls_registry, auth_registry):
             for image_id, ref in (
                 (image_ids[0], images.local(registry)),

@@ -29,6 +29,7 @@ def check(ctx: CheckContext, path: str, **fields: Any) -> Result:
 
 # --- existence, type, mode, content ---------------------------------------------------------
 
+
 def test_existing_and_missing_files(files_ctx: CheckContext, workspace: Path) -> None:
     (workspace / "registry-data").mkdir()
     assert check(files_ctx, "registry-data").passed
@@ -99,15 +100,20 @@ def test_same_as(files_ctx: CheckContext, workspace: Path) -> None:
 
 # --- certificates ---------------------------------------------------------------------------
 
+
 def test_certificate_with_cn_san_validity_and_key(files_ctx: CheckContext, workspace: Path) -> None:
     san = ("IP:127.0.0.1", "DNS:myregistry.local")
     make_cert(workspace / "certs", cn="myregistry.local", san=san)
-    result = check(files_ctx, "certs/domain.crt", certificate={
-        "subject_cn": "myregistry.local",
-        "san": ["IP:127.0.0.1", "DNS:MyRegistry.local", "IP Address:127.0.0.1"],
-        "min_days_valid": 30,
-        "key": "certs/domain.key",
-    })
+    result = check(
+        files_ctx,
+        "certs/domain.crt",
+        certificate={
+            "subject_cn": "myregistry.local",
+            "san": ["IP:127.0.0.1", "DNS:MyRegistry.local", "IP Address:127.0.0.1"],
+            "min_days_valid": 30,
+            "key": "certs/domain.key",
+        },
+    )
     assert result.status is Status.PASS, result.message
 
 
@@ -163,11 +169,13 @@ def test_key_of_another_certificate(files_ctx: CheckContext, workspace: Path) ->
 def test_key_with_a_passphrase(files_ctx: CheckContext, workspace: Path) -> None:
     files = make_cert(workspace / "certs")
     key = serialization.load_pem_private_key(files.key.read_bytes(), password=None)
-    files.key.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(b"secret"),
-    ))
+    files.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"secret"),
+        )
+    )
     result = check(files_ctx, "certs/domain.crt", certificate={"key": "certs/domain.key"})
     assert result.status is Status.FAIL
     assert result.message == (
@@ -183,6 +191,7 @@ def test_not_a_certificate(files_ctx: CheckContext, workspace: Path) -> None:
 
 
 # --- htpasswd -------------------------------------------------------------------------------
+
 
 def test_bcrypt_entry_verifies(files_ctx: CheckContext, workspace: Path) -> None:
     (workspace / "htpasswd").write_text("other:x\n" + htpasswd_line("testuser", "testpassword"))
@@ -212,7 +221,10 @@ def test_real_htpasswd_output_bcrypt_passes_md5_explains(
     def htpasswd(*args: str) -> str:
         return subprocess.run(
             ["docker", "run", "--rm", "--entrypoint", "htpasswd", "httpd:2", *args],
-            capture_output=True, text=True, check=True, timeout=60,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
         ).stdout
 
     (workspace / "auth").mkdir()

@@ -64,8 +64,7 @@ def test_body_pattern(ctx: CheckContext, plain_registry: Registry, pushed: Pushe
     missing = check(ctx, url, body='"hello-world"')
     assert missing.status is Status.FAIL
     assert missing.message.startswith(
-        f"GET {url} answered 200 but the body does not match '\"hello-world\"': "
-        '{"repositories":['
+        f'GET {url} answered 200 but the body does not match \'"hello-world"\': {{"repositories":['
     )
 
 

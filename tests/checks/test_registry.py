@@ -48,6 +48,7 @@ def creds() -> dict[str, str]:
 
 # --- reachable ------------------------------------------------------------------------------
 
+
 def test_plain_registry_answers(ctx: CheckContext, plain_registry: Registry) -> None:
     result = check(ctx, plain_registry)
     assert result.status is Status.PASS, result.message
@@ -104,6 +105,7 @@ def test_a_web_server_that_is_not_a_registry_fails(ctx: CheckContext, web_server
 
 # --- TLS ------------------------------------------------------------------------------------
 
+
 def test_tls_registry_verifies_with_the_ca_file(ctx: CheckContext, tls_registry: Registry) -> None:
     assert check(ctx, tls_registry).status is Status.PASS
 
@@ -140,6 +142,7 @@ def test_https_to_a_plain_http_registry_says_it_does_not_speak_tls(
 
 
 # --- authentication -------------------------------------------------------------------------
+
 
 def test_auth_required_reports_the_basic_realm(ctx: CheckContext, auth_registry: Registry) -> None:
     result = check(ctx, auth_registry, auth_required=True)
@@ -195,6 +198,7 @@ def test_challenge_parses_the_realm(ctx: CheckContext, auth_registry: Registry) 
 
 
 # --- repository, tag, manifest --------------------------------------------------------------
+
 
 @pytest.mark.parametrize("which", ["plain", "tls", "auth"])
 def test_pushed_repository_and_tag_are_found(
@@ -268,6 +272,7 @@ def test_catalog_pagination_is_followed(
 
 
 # --- digests --------------------------------------------------------------------------------
+
 
 def test_digest_of_the_pushed_image_matches(
     ctx: CheckContext, auth_registry: Registry, pushed: Pushed

@@ -32,7 +32,12 @@ def shell(command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     env = {**os.environ, "COLUMNS": "100"}
     env["PATH"] = f"{Path(dockerlab_path()).parent}{os.pathsep}{env.get('PATH', '')}"
     return subprocess.run(
-        ["bash", "-c", command], capture_output=True, text=True, env=env, cwd=cwd, timeout=60,
+        ["bash", "-c", command],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
         stdin=subprocess.DEVNULL,
     )
 
@@ -85,8 +90,9 @@ def test_list_review_and_usage_errors() -> None:
     listed = shell("dockerlab quiz list")
     assert listed.returncode == 0
     ids = [line.split()[0] for line in listed.stdout.splitlines()]
-    assert ids == sorted(p.name.removesuffix(".quiz.yaml")
-                         for p in bundled_content().glob("*.quiz.yaml"))
+    assert ids == sorted(
+        p.name.removesuffix(".quiz.yaml") for p in bundled_content().glob("*.quiz.yaml")
+    )
     review = shell("dockerlab quiz container-registries --review")
     assert review.returncode == 0
     assert "   b) [RIGHT] It prevents talking to any registries without HTTPS" in review.stdout
@@ -168,8 +174,9 @@ def test_at_a_terminal_it_asks_and_offers_the_missed_questions_again(
     assert "Score: 1/3" in out  # first go: b and false were missed
     assert "Again: the 2 questions you missed." in out
     assert "Question 1 of 2 (one answer)" in out  # the retry asks only those two
-    assert out.rstrip().endswith("Passed: 3 of 3 right; the pass mark is 70% (3 right).\n"
-                                 "Score: 3/3")
+    assert out.rstrip().endswith(
+        "Passed: 3 of 3 right; the pass mark is 70% (3 right).\nScore: 3/3"
+    )
     with ProgressStore() as store:
         (attempt,) = store.quiz_attempts("container-registries")
     assert (attempt.score, attempt.passed) == (3, True)

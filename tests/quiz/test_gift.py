@@ -73,11 +73,13 @@ def as_seen_by_pygiftparser(q: Any) -> dict[str, Any]:
         "kind": type(answers).__name__,
     }
     if isinstance(answers, gift_answers.TrueFalseSet):
-        data["answers"] = [(answers.answer, plain(answers.feedbackWrong),
-                            plain(answers.feedbackCorrect))]
+        data["answers"] = [
+            (answers.answer, plain(answers.feedbackWrong), plain(answers.feedbackCorrect))
+        ]
     else:
-        data["answers"] = [(plain(a.answer), a.fraction > 0, plain(a.feedback))
-                           for a in answers.answers]
+        data["answers"] = [
+            (plain(a.answer), a.fraction > 0, plain(a.feedback)) for a in answers.answers
+        ]
     return data
 
 
@@ -164,10 +166,18 @@ def test_foreign_gift_imports_into_the_four_types() -> None:
     assert quiz.id == "registries"
     assert quiz.section == "imported"
     assert [q.id for q in quiz.questions] == [
-        "default-port", "loopback", "registries", "hook", "q5"
+        "default-port",
+        "loopback",
+        "registries",
+        "hook",
+        "q5",
     ]
     assert [q.type for q in quiz.questions] == [
-        "single", "true_false", "multiple", "short", "short"
+        "single",
+        "true_false",
+        "multiple",
+        "short",
+        "short",
     ]
     port = quiz.questions[0]
     assert [o.id for o in port.options] == ["a", "b", "c"]
@@ -175,7 +185,9 @@ def test_foreign_gift_imports_into_the_four_types() -> None:
     loop = quiz.questions[1]
     assert loop.prompt == "Docker talks to `127.0.0.1:5000` over plain HTTP."
     assert (loop.answer, loop.feedback_true, loop.feedback_false) == (
-        True, "Yes, loopback is exempt.", "No: 127.0.0.0/8 is exempt."
+        True,
+        "Yes, loopback is exempt.",
+        "No: 127.0.0.0/8 is exempt.",
     )
     assert [o.correct for o in quiz.questions[2].options] == [True, True, False]
     assert quiz.questions[4].accept == ["docker image ls", "docker images"]

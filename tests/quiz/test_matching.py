@@ -11,8 +11,19 @@ WEBHOOK = ["webhook", "webhooks", "web hook", "web-hook"]
 
 @pytest.mark.parametrize(
     "typed",
-    ["webhook", "WebHook", "  webhook  ", "webhook.", "\"webhook\"", "`webhook`", "Web-Hook!",
-     "web   hook", "webhooks", "web hook", "Web\thook"],
+    [
+        "webhook",
+        "WebHook",
+        "  webhook  ",
+        "webhook.",
+        '"webhook"',
+        "`webhook`",
+        "Web-Hook!",
+        "web   hook",
+        "webhooks",
+        "web hook",
+        "Web\thook",
+    ],
 )
 def test_case_whitespace_punctuation_and_synonyms_are_accepted_without_a_note(typed: str) -> None:
     verdict = match_short(typed, WEBHOOK)
@@ -27,8 +38,13 @@ def test_normalise_folds_case_drops_punctuation_and_squeezes_spaces() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("webhok", "webhook"), ("wehbook", "webhook"), ("webhoook", "webhook"),
-     ("wbhook", "webhook"), ("webhoox", "webhook")],
+    [
+        ("webhok", "webhook"),
+        ("wehbook", "webhook"),
+        ("webhoook", "webhook"),
+        ("wbhook", "webhook"),
+        ("webhoox", "webhook"),
+    ],
 )
 def test_one_typo_is_accepted_with_a_spelling_note(typed: str, meant: str) -> None:
     verdict = match_short(typed, WEBHOOK)

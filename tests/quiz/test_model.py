@@ -73,15 +73,21 @@ def test_every_problem_is_reported_at_once_in_file_order(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        (("{id: p80, text: \"80\",", "{id: p80, text: \"80\", correct: true,"),
-         "needs exactly one option with `correct: true` (found: p80, p5000)"),
+        (
+            ('{id: p80, text: "80",', '{id: p80, text: "80", correct: true,'),
+            "needs exactly one option with `correct: true` (found: p80, p5000)",
+        ),
         (("{id: p443,", "{id: p80,"), "option ids must be unique in a question: p80 repeat"),
         (("    answer: true\n", ""), "needs `answer: true` or `answer: false`"),
-        (("    accept: [webhook, webhooks, web hook, web-hook]\n", ""),
-         "a short question needs `accept:`"),
-        (("regex: \"web[ -]?hooks? url\"", "regex: \"web(\""), "not a valid regular expression"),
-        (("    answer: true\n", "    answer: true\n    accept: [x]\n"),
-         "only short questions take `accept:`"),
+        (
+            ("    accept: [webhook, webhooks, web hook, web-hook]\n", ""),
+            "a short question needs `accept:`",
+        ),
+        (('regex: "web[ -]?hooks? url"', 'regex: "web("'), "not a valid regular expression"),
+        (
+            ("    answer: true\n", "    answer: true\n    accept: [x]\n"),
+            "only short questions take `accept:`",
+        ),
         (("id: sample", "id: list"), "'list' is a `dockerlab quiz` subcommand"),
         (("link: docker-hub", "link: Docker Hub"), "should match pattern"),
     ],

@@ -24,8 +24,12 @@ def answers(question: ET.Element) -> list[tuple[str, str, str]]:
 def test_every_bundled_quiz_is_well_formed_with_the_right_types(
     bundled: dict[str, LoadedQuiz],
 ) -> None:
-    kinds = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse",
-             "short": "shortanswer"}
+    kinds = {
+        "single": "multichoice",
+        "multiple": "multichoice",
+        "true_false": "truefalse",
+        "short": "shortanswer",
+    }
     for loaded in bundled.values():
         root = parse(loaded.quiz)
         category, *questions = root.findall("question")
@@ -63,7 +67,10 @@ def test_fractions_and_feedback_per_type(sample: Quiz) -> None:
         ("0", "false", "127.0.0.0/8 is the exception."),
     ]
     assert [a[:2] for a in answers(short)] == [
-        ("100", "webhook"), ("100", "webhooks"), ("100", "web hook"), ("100", "web-hook")
+        ("100", "webhook"),
+        ("100", "webhooks"),
+        ("100", "web hook"),
+        ("100", "web-hook"),
     ]
     assert short.findtext("usecase") == "0"
     assert [h.findtext("text") for h in short.findall("hint")] == ["It starts with web."]

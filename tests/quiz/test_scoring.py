@@ -52,7 +52,9 @@ def test_true_false_shows_the_feedback_for_the_side_chosen(sample: Quiz) -> None
     assert grade(q, True).feedback == ("Loopback is exempt.",)
     wrong = grade(q, False)
     assert (wrong.correct, wrong.given, wrong.feedback) == (
-        False, "false", ("127.0.0.0/8 is the exception.",)
+        False,
+        "false",
+        ("127.0.0.0/8 is the exception.",),
     )
     with pytest.raises(TypeError):
         grade(q, "true")

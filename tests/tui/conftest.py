@@ -15,8 +15,9 @@ from dockerlab.tui.app import AppOptions, DockerLabApp, create_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # what the status line shows in tests that must not depend on the engine
-FIXED_ENGINE = EngineUp(version="20.10.24", api_version="1.41", swarm="inactive",
-                        images=ImageCount(standin=5))
+FIXED_ENGINE = EngineUp(
+    version="20.10.24", api_version="1.41", swarm="inactive", images=ImageCount(standin=5)
+)
 
 
 def make_app(**options: object) -> DockerLabApp:
@@ -34,8 +35,9 @@ def offline_app(**options: object) -> DockerLabApp:
     return make_app(**options)
 
 
-async def until(pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 15.0,
-                what: str = "the app") -> None:
+async def until(
+    pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 15.0, what: str = "the app"
+) -> None:
     """Let the app run until `predicate()` is true (fail after `timeout` seconds)."""
     deadline = time.monotonic() + timeout
     while not predicate():

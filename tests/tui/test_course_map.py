@@ -29,8 +29,14 @@ def test_next_is_the_first_page_of_an_untouched_section() -> None:
 
 
 def test_next_is_the_work_once_the_section_is_started_or_its_pages_are_read() -> None:
-    started = [view("a", item("page", "p1", "todo"), item("lab", "l1", "started"),
-                    item("quiz", "q1", "todo"))]
+    started = [
+        view(
+            "a",
+            item("page", "p1", "todo"),
+            item("lab", "l1", "started"),
+            item("quiz", "q1", "todo"),
+        )
+    ]
     nxt = next_item(started)
     assert nxt is not None
     assert nxt.id == "l1"
@@ -43,8 +49,12 @@ def test_next_is_the_work_once_the_section_is_started_or_its_pages_are_read() ->
 def test_next_skips_done_sections_and_missing_items_and_resumes_the_last_lab() -> None:
     views = [
         view("a", item("lab", "l1", "done"), item("quiz", "q1", "done")),
-        view("b", item("lab", "gone", "missing"), item("lab", "l2", "todo"),
-             item("lab", "l3", "started")),
+        view(
+            "b",
+            item("lab", "gone", "missing"),
+            item("lab", "l2", "todo"),
+            item("lab", "l3", "started"),
+        ),
     ]
     nxt = next_item(views)
     assert nxt is not None
@@ -56,9 +66,12 @@ def test_next_skips_done_sections_and_missing_items_and_resumes_the_last_lab() -
 
 
 def test_labs_and_quizzes_no_section_lists_still_show_up() -> None:
-    data = CourseData("t", [SectionInfo("a", "A", "", labs=("l1",))],
-                      labs={"l1": object(), "extra": object()},  # type: ignore[dict-item]
-                      quizzes={"qx": object()})  # type: ignore[dict-item]
+    data = CourseData(
+        "t",
+        [SectionInfo("a", "A", "", labs=("l1",))],
+        labs={"l1": object(), "extra": object()},  # type: ignore[dict-item]
+        quizzes={"qx": object()},
+    )  # type: ignore[dict-item]
     _add_unlisted(data)
     assert data.sections[-1].labs == ("extra",)
     assert data.sections[-1].quizzes == ("qx",)

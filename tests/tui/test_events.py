@@ -22,14 +22,22 @@ DOCKER_SOCK = "/var/run/docker.sock"
 
 
 def test_to_event_reads_type_action_and_name() -> None:
-    raw = {"Type": "container", "Action": "health_status: healthy",
-           "Actor": {"ID": "abc", "Attributes": {"name": "registry", "image": "registry:2"}},
-           "timeNano": 12}
+    raw = {
+        "Type": "container",
+        "Action": "health_status: healthy",
+        "Actor": {"ID": "abc", "Attributes": {"name": "registry", "image": "registry:2"}},
+        "timeNano": 12,
+    }
     event = to_event(raw)
-    assert event == EngineEvent(type="container", action="health_status", name="registry",
-                                actor_id="abc", attributes={"name": "registry",
-                                                            "image": "registry:2"},
-                                time_ns=12, received=event.received if event else 0)
+    assert event == EngineEvent(
+        type="container",
+        action="health_status",
+        name="registry",
+        actor_id="abc",
+        attributes={"name": "registry", "image": "registry:2"},
+        time_ns=12,
+        received=event.received if event else 0,
+    )
     assert to_event({"status": "x"}) is None
 
 
@@ -129,8 +137,9 @@ def test_follower_yields_image_events_as_plain_dataclasses(engine: Engine, uniqu
 def test_follower_survives_the_engine_going_away_and_coming_back(
     engine: Engine, proxy: SocketProxy
 ) -> None:
-    follower = EventFollower(Engine(timeout=5, base_url=f"unix://{proxy.path}"),
-                             retry_first=0.05, retry_max=0.2)
+    follower = EventFollower(
+        Engine(timeout=5, base_url=f"unix://{proxy.path}"), retry_first=0.05, retry_max=0.2
+    )
     items = iter(follower)
     try:
         down = _next(items, EngineDown)  # nothing listens yet
@@ -149,8 +158,9 @@ def test_follower_survives_the_engine_going_away_and_coming_back(
 
 
 def test_close_ends_a_follower_that_is_retrying(tmp_path: Path) -> None:
-    follower = EventFollower(Engine(timeout=1, base_url=f"unix://{tmp_path}/none.sock"),
-                             retry_first=5.0)
+    follower = EventFollower(
+        Engine(timeout=1, base_url=f"unix://{tmp_path}/none.sock"), retry_first=5.0
+    )
     items = iter(follower)
     assert isinstance(next(items), EngineDown)
     threading.Timer(0.2, follower.close).start()

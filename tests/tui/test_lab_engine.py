@@ -52,8 +52,9 @@ def port(engine: Engine) -> Iterator[int]:
 
 @pytest.fixture(autouse=True)
 def _no_stranger_registry(engine: Engine) -> None:
-    names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True,
-                           text=True, check=True).stdout.split()
+    names = subprocess.run(
+        ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=True
+    ).stdout.split()
     if "registry" in names:
         pytest.skip("a container named 'registry' that this test did not create exists")
 
@@ -63,16 +64,24 @@ def lab_app(port: int) -> DockerLabApp:
 
 
 async def lab_ready(pilot: Pilot[Any], app: DockerLabApp) -> LabScreen:
-    await until(pilot, lambda: isinstance(app.screen, LabScreen)
-                and app.screen.session is not None and app.screen.step is not None,
-                timeout=120, what="the lab to open")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, LabScreen)
+            and app.screen.session is not None
+            and app.screen.step is not None
+        ),
+        timeout=120,
+        what="the lab to open",
+    )
     screen = app.screen
     assert isinstance(screen, LabScreen)
     return screen
 
 
-async def type_command(pilot: Pilot[Any], screen: LabScreen, command: str,
-                       keys: bool = False) -> None:
+async def type_command(
+    pilot: Pilot[Any], screen: LabScreen, command: str, keys: bool = False
+) -> None:
     """Type a command into the bar and press Enter; wait until it has run."""
     bar = screen.query_one(CommandBar)
     bar.focus()
@@ -81,8 +90,7 @@ async def type_command(pilot: Pilot[Any], screen: LabScreen, command: str,
     else:
         bar.value = command
     await pilot.press("enter")
-    await until(pilot, lambda: screen.running is None, timeout=120,
-                what=f"`{command}` to run")
+    await until(pilot, lambda: screen.running is None, timeout=120, what=f"`{command}` to run")
 
 
 async def test_whole_lab_completed_through_the_command_bar(port: int) -> None:
@@ -96,8 +104,12 @@ async def test_whole_lab_completed_through_the_command_bar(port: int) -> None:
             assert screen.step.id == step.id
             for command in commands_in(step.instructions):
                 await type_command(pilot, screen, command, keys=number == 0)
-            await until(pilot, partial(contains, screen.done, step.id), timeout=30,
-                        what=f"step '{step.id}' to tick off")
+            await until(
+                pilot,
+                partial(contains, screen.done, step.id),
+                timeout=30,
+                what=f"step '{step.id}' to tick off",
+            )
             assert screen.done[step.id] is False  # done by the learner, not assisted
         await until(pilot, lambda: screen.step is None, what="the lab to complete")
         rows = screen.query_one(StepList).rows
@@ -118,16 +130,34 @@ async def test_a_step_done_in_another_terminal_ticks_off_by_itself(port: int) ->
         assert screen.step is not None
         assert screen.step.id == "run-registry"
         # "another terminal": the engine is changed behind the app's back
-        subprocess.run(["docker", "container", "run", "-d", "-p", f"{port}:5000", "--name",
-                        "registry", "registry:2"], check=True, capture_output=True)
-        await until(pilot, lambda: "run-registry" in screen.done, timeout=15,
-                    what="the step to tick off by itself")
+        subprocess.run(
+            [
+                "docker",
+                "container",
+                "run",
+                "-d",
+                "-p",
+                f"{port}:5000",
+                "--name",
+                "registry",
+                "registry:2",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        await until(
+            pilot,
+            lambda: "run-registry" in screen.done,
+            timeout=15,
+            what="the step to tick off by itself",
+        )
         assert screen.query_one(StepList).rows[0].mark == "done"
         assert screen.step is not None
         assert screen.step.id == "tag"
         # and again: an image tagged from outside
-        subprocess.run(["docker", "tag", "hello-world", f"127.0.0.1:{port}/hello-world"],
-                       check=True)
+        subprocess.run(
+            ["docker", "tag", "hello-world", f"127.0.0.1:{port}/hello-world"], check=True
+        )
         await until(pilot, lambda: "tag" in screen.done, timeout=15, what="the tag step")
 
 
@@ -139,12 +169,13 @@ async def test_a_failing_command_shows_observed_vs_expected_and_its_diagnosis(po
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await lab_ready(pilot, app)
-            await type_command(pilot, screen,
-                               f"docker container run -d -p {port}:5000 --name registry "
-                               "registry:2")
+            await type_command(
+                pilot, screen, f"docker container run -d -p {port}:5000 --name registry registry:2"
+            )
             panel = screen.query_one(CheckPanel)
-            await until(pilot, lambda: "Why:" in str(panel.render()), timeout=30,
-                        what="the diagnosis")
+            await until(
+                pilot, lambda: "Why:" in str(panel.render()), timeout=30, what="the diagnosis"
+            )
             text = str(panel.render())
             assert "✗ not yet:" in text
             assert "container 'registry'" in text
@@ -159,8 +190,9 @@ async def test_running_the_solution_marks_the_step_done_with_help(port: int) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await lab_ready(pilot, app)
         await pilot.press("f4")
-        await until(pilot, lambda: "run-registry" in screen.done, timeout=60,
-                    what="the solved step")
+        await until(
+            pilot, lambda: "run-registry" in screen.done, timeout=60, what="the solved step"
+        )
         assert screen.done["run-registry"] is True
         assert screen.query_one(StepList).rows[0].mark == "helped"
     with ProgressStore() as store:
@@ -178,8 +210,15 @@ async def test_reset_after_confirmation_removes_what_the_lab_made_and_starts_ove
         await pilot.press("ctrl+r")
         await pilot.pause()
         await pilot.press("y")
-        await until(pilot, lambda: not screen.done and screen.step is not None
-                    and screen.step.id == "run-registry", timeout=60, what="the reset")
-    names = subprocess.run(["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True,
-                           text=True, check=True).stdout.split()
+        await until(
+            pilot,
+            lambda: (
+                not screen.done and screen.step is not None and screen.step.id == "run-registry"
+            ),
+            timeout=60,
+            what="the reset",
+        )
+    names = subprocess.run(
+        ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert "registry" not in names

@@ -34,8 +34,15 @@ def _fixed_places(monkeypatch: pytest.MonkeyPatch, fixture_course: object) -> No
 
 def home_ready(app: DockerLabApp) -> Callable[[Pilot[Any]], Any]:
     async def wait(pilot: Pilot[Any]) -> None:
-        await until(pilot, lambda: isinstance(app.screen, HomeScreen)
-                    and any(c.option_count for c in app.screen.query(CourseList)), what="home")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, HomeScreen)
+                and any(c.option_count for c in app.screen.query(CourseList))
+            ),
+            what="home",
+        )
+
     return wait
 
 
@@ -48,8 +55,11 @@ def test_lab_screen(snap_compare: SnapCompare) -> None:
     app = offline_app(open="lab:registry-basics")
 
     async def ready(pilot: Pilot[Any]) -> None:
-        await until(pilot, lambda: isinstance(app.screen, LabScreen)
-                    and app.screen.session is not None, what="the lab")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, LabScreen) and app.screen.session is not None,
+            what="the lab",
+        )
         app.screen.query_one(CommandBar).cursor_blink = False
         await pilot.press("f2")  # one hint revealed
         await pilot.pause(0.2)
@@ -71,8 +81,11 @@ def test_quiz_screen_after_an_answer(snap_compare: SnapCompare) -> None:
     app = offline_app(open="quiz:container-registries")
 
     async def ready(pilot: Pilot[Any]) -> None:
-        await until(pilot, lambda: isinstance(app.screen, QuizScreen)
-                    and app.screen.quiz is not None, what="the quiz")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, QuizScreen) and app.screen.quiz is not None,
+            what="the quiz",
+        )
         await pilot.press(*"webhook", "enter")
         await pilot.pause(0.2)
 
@@ -102,8 +115,9 @@ def test_too_small_terminal(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(60, 20), run_before=ready)
 
 
-def test_home_screen_light_theme(snap_compare: SnapCompare,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_home_screen_light_theme(
+    snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DOCKERLAB_THEME", "light")
     app = offline_app()
     assert app.theme == "textual-light"

@@ -18,13 +18,18 @@ from dockerlab.runner.watch import (
 
 
 def ctx(tmp_path: Path) -> CheckContext:
-    return CheckContext(engine=Engine(), workspace=tmp_path / "ws",
-                        docker_config_dir=tmp_path / "docker", certs_d=tmp_path / "certs.d")
+    return CheckContext(
+        engine=Engine(),
+        workspace=tmp_path / "ws",
+        docker_config_dir=tmp_path / "docker",
+        certs_d=tmp_path / "certs.d",
+    )
 
 
 def ev(type_: str, action: str, name: str = "", **attributes: str) -> EngineEvent:
-    return EngineEvent(type=type_, action=action, name=name,
-                       attributes={"name": name, **attributes})
+    return EngineEvent(
+        type=type_, action=action, name=name, attributes={"name": name, **attributes}
+    )
 
 
 def test_container_check_follows_only_that_containers_lifecycle(tmp_path: Path) -> None:
@@ -84,11 +89,14 @@ def test_command_check_has_no_event_so_it_is_polled(tmp_path: Path) -> None:
 
 
 def test_all_any_not_merge_what_their_children_need(tmp_path: Path) -> None:
-    check = m.AllCheck(kind="all", checks=[
-        m.FileCheck(kind="file", path="registry-data/x", type="directory"),
-        m.NotCheck(kind="not", check=m.ContainerCheck(kind="container", name="registry")),
-        m.AnyCheck(kind="any", checks=[m.HttpCheck(kind="http", url="http://127.0.0.1:5000")]),
-    ])
+    check = m.AllCheck(
+        kind="all",
+        checks=[
+            m.FileCheck(kind="file", path="registry-data/x", type="directory"),
+            m.NotCheck(kind="not", check=m.ContainerCheck(kind="container", name="registry")),
+            m.AnyCheck(kind="any", checks=[m.HttpCheck(kind="http", url="http://127.0.0.1:5000")]),
+        ],
+    )
     plan = plan_for(check, ctx(tmp_path))
     assert plan.files == (tmp_path / "ws" / "registry-data/x",)
     assert plan.relevant(ev("container", "start", "registry"))

@@ -26,5 +26,9 @@ class BaseScreen(Screen[Any]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(f"{event.worker.name or 'a background task'} failed: {error}",
-                        title="Something went wrong", severity="error", timeout=10)
+            self.notify(
+                f"{event.worker.name or 'a background task'} failed: {error}",
+                title="Something went wrong",
+                severity="error",
+                timeout=10,
+            )

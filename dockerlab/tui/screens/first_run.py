@@ -36,8 +36,9 @@ class DoctorDone(Message, bubble=False):
 
 
 class PrepareProgress(Message, bubble=False):
-    def __init__(self, line: str, done: int, total: int, finished: bool = False,
-                 error: str | None = None) -> None:
+    def __init__(
+        self, line: str, done: int, total: int, finished: bool = False, error: str | None = None
+    ) -> None:
         super().__init__()
         self.line = line
         self.done = done
@@ -61,8 +62,11 @@ def render_findings(findings: list[Finding]) -> Table:
 
 
 def missing_images(report: Report) -> list[str]:
-    return [f.name.removeprefix("image ") for f in report.findings
-            if f.name.startswith("image ") and f.ok is False]
+    return [
+        f.name.removeprefix("image ")
+        for f in report.findings
+        if f.name.startswith("image ") and f.ok is False
+    ]
 
 
 class FirstRunScreen(BaseScreen):
@@ -96,8 +100,13 @@ class FirstRunScreen(BaseScreen):
         self.query_one("#welcome-body").focus()
         self.run_checks()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="doctor",
-          name="checking this machine")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="doctor",
+        name="checking this machine",
+    )
     def run_checks(self) -> None:
         from dockerlab.engine.doctor import run_doctor
 
@@ -109,13 +118,20 @@ class FirstRunScreen(BaseScreen):
         self.query_one("#findings", Static).update(render_findings(message.report.findings))
         missing = missing_images(message.report)
         if missing:
-            how = "pull them from Docker Hub" if "docker-hub" in message.report.capabilities \
+            how = (
+                "pull them from Docker Hub"
+                if "docker-hub" in message.report.capabilities
                 else "build labelled offline stand-ins (Docker Hub is out of reach)"
-            nxt = (f"{len(missing)} course image(s) missing: {', '.join(missing)}. Press p to "
-                   f"{how}, or Enter to go on to the course.")
+            )
+            nxt = (
+                f"{len(missing)} course image(s) missing: {', '.join(missing)}. Press p to "
+                f"{how}, or Enter to go on to the course."
+            )
         elif "engine" not in message.report.capabilities:
-            nxt = ("The labs need a Docker engine. Start it (see the fix above); the status line "
-                   "below shows when it answers. Press r to check again, Enter to go on.")
+            nxt = (
+                "The labs need a Docker engine. Start it (see the fix above); the status line "
+                "below shows when it answers. Press r to check again, Enter to go on."
+            )
         else:
             nxt = "Everything the labs need is here. Press Enter to see the course."
         self.query_one("#welcome-next", Static).update(Text(nxt, style="bold"))
@@ -134,8 +150,9 @@ class FirstRunScreen(BaseScreen):
         bar.update(total=len(missing), progress=0)
         self.prepare(missing, "docker-hub" in self.report.capabilities)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="prepare",
-          name="preparing images")
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="prepare", name="preparing images"
+    )
     def prepare(self, refs: list[str], hub: bool) -> None:
         from dockerlab.engine.client import EngineError, EngineUnavailable
         from dockerlab.engine.images import prepare

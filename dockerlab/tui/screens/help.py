@@ -74,15 +74,18 @@ class HelpScreen(BaseScreen):
         with VerticalScroll(id="help-body"):
             yield Static(INTRO, id="help-intro")
             yield Static(keys_table(self.lab_app.keymap, self.app.get_key_display), id="keys")
-            yield Static(Text.assemble(
-                ("\nChange a key: ", "bold"),
-                f"put its id and the new key in {keymap_path()}, for example\n",
-                ('    "lab.hint" = "ctrl+g"\n', "bold"),
-                "and start dockerlab again. Ctrl+T switches between the light and dark theme; "
-                "NO_COLOR=1 turns colour off (every state is also written in words). Below "
-                "80×24 the app says so instead of drawing; `dockerlab --plain` lists the "
-                "commands for a plain terminal.",
-            ), id="help-keymap")
+            yield Static(
+                Text.assemble(
+                    ("\nChange a key: ", "bold"),
+                    f"put its id and the new key in {keymap_path()}, for example\n",
+                    ('    "lab.hint" = "ctrl+g"\n', "bold"),
+                    "and start dockerlab again. Ctrl+T switches between the light and dark theme; "
+                    "NO_COLOR=1 turns colour off (every state is also written in words). Below "
+                    "80×24 the app says so instead of drawing; `dockerlab --plain` lists the "
+                    "commands for a plain terminal.",
+                ),
+                id="help-keymap",
+            )
         yield StatusLine()
         yield Footer()
 

@@ -57,8 +57,13 @@ class HomeScreen(BaseScreen):
         last = app.progress.last_place() if app.progress is not None else None
         self.next = next_item(views, last)
         self.query_one("#home-title", Static).update(
-            Text.assemble(("dockerlab", "bold"), " — ", (app.course.title, "bold"),
-                          ("  ·  ↑↓ choose, Enter open", "dim")))
+            Text.assemble(
+                ("dockerlab", "bold"),
+                " — ",
+                (app.course.title, "bold"),
+                ("  ·  ↑↓ choose, Enter open", "dim"),
+            )
+        )
         self.query_one("#next-banner", Static).update(self._banner())
         lists = self.query(CourseList)
         if lists:

@@ -124,9 +124,11 @@ class QuizScreen(BaseScreen):
         self.hints_shown = 0
         retry = " (retrying the ones missed)" if len(self.asking) < len(self.quiz.questions) else ""
         self.query_one("#quiz-title", Static).update(
-            f"Quiz · {self.quiz.title} — question {self.index + 1} of {len(self.asking)}{retry}")
+            f"Quiz · {self.quiz.title} — question {self.index + 1} of {len(self.asking)}{retry}"
+        )
         self.query_one("#question", Markdown).update(
-            f"{question.prompt.strip()}\n\n*({KIND_WORDS[question.type]})*")
+            f"{question.prompt.strip()}\n\n*({KIND_WORDS[question.type]})*"
+        )
         self.query_one("#quiz-feedback", Static).update("")
         choices = self.query_one(ChoiceList)
         answer = self.query_one("#answer", Input)
@@ -144,8 +146,10 @@ class QuizScreen(BaseScreen):
             choices.ask(["True", "False"], multiple=False)
         else:
             self.shown = arrange(question, self.lab_app.options.quiz_seed)
-            choices.ask([f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown)],
-                        multiple=question.type == "multiple")
+            choices.ask(
+                [f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown)],
+                multiple=question.type == "multiple",
+            )
         choices.focus()
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
 
@@ -196,8 +200,9 @@ class QuizScreen(BaseScreen):
             text.append("✗ Wrong.", style="bold")
             right = graded.right_answer
             if self.shown and question.type in ("single", "multiple"):
-                right = "; ".join(f"{letter(i)}) {o.text.strip()}"
-                                  for i, o in enumerate(self.shown) if o.correct)
+                right = "; ".join(
+                    f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown) if o.correct
+                )
             text.append(f" The right answer: {right}")
         if graded.note:
             text.append(f"\n{graded.note}", style="italic")
@@ -245,16 +250,19 @@ class QuizScreen(BaseScreen):
         attempt = self.attempt
         verdict = "✓ Passed" if attempt.passed else "✗ Not passed yet"
         missed = [q for q in self.quiz.questions if q.id in attempt.missed]
-        lines = [f"## {verdict}: {attempt.score} of {attempt.total} right",
-                 f"The pass mark is {self.quiz.pass_mark}% ({self.quiz.needed_to_pass()} right)."]
+        lines = [
+            f"## {verdict}: {attempt.score} of {attempt.total} right",
+            f"The pass mark is {self.quiz.pass_mark}% ({self.quiz.needed_to_pass()} right).",
+        ]
         if missed:
             lines.append("\nMissed:")
             lines += [f"- {q.prompt.strip().splitlines()[0][:70]}" for q in missed]
             lines.append("\nCtrl+R asks only those again; Escape goes back to the course.")
         else:
             lines.append("\nEvery question right. Escape goes back to the course.")
-        self.query_one("#quiz-title", Static).update(f"Quiz · {self.quiz.title} — score "
-                                                     f"{attempt.score}/{attempt.total}")
+        self.query_one("#quiz-title", Static).update(
+            f"Quiz · {self.quiz.title} — score {attempt.score}/{attempt.total}"
+        )
         self.query_one("#question", Markdown).update("\n".join(lines))
         self.query_one(ChoiceList).display = False
         self.query_one("#answer", Input).display = False
@@ -268,12 +276,19 @@ class QuizScreen(BaseScreen):
         from dockerlab.progress.records import QuizAttemptRecord
 
         record = QuizAttemptRecord(
-            quiz_id=attempt.quiz_id, score=attempt.score, total=attempt.total,
+            quiz_id=attempt.quiz_id,
+            score=attempt.score,
+            total=attempt.total,
             passed=attempt.passed,
             answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
         )
-        self.run_worker(lambda: progress.record_quiz(record), thread=True, group="progress",
-                        exit_on_error=False, name="saving the quiz")
+        self.run_worker(
+            lambda: progress.record_quiz(record),
+            thread=True,
+            group="progress",
+            exit_on_error=False,
+            name="saving the quiz",
+        )
 
     def action_retry_missed(self) -> None:
         if not self.finished or self.attempt is None or self.quiz is None:

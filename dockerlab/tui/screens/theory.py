@@ -49,8 +49,9 @@ class TheoryScreen(BaseScreen):
             elif self.section_id is not None:
                 section = course.section(self.section_id)
         self.section_title = section.title if section is not None else ""
-        self.pages = list(section.pages) if section is not None else (
-            [self.page_id] if self.page_id else [])
+        self.pages = (
+            list(section.pages) if section is not None else ([self.page_id] if self.page_id else [])
+        )
         if self.page_id in self.pages:
             self.index = self.pages.index(self.page_id)
         self.show_page()
@@ -76,7 +77,8 @@ class TheoryScreen(BaseScreen):
             app.save_state()
         where = f"{self.section_title} — " if self.section_title else ""
         self.query_one("#theory-title", Static).update(
-            f"Theory · {where}page {self.index + 1} of {len(self.pages)}: {title}")
+            f"Theory · {where}page {self.index + 1} of {len(self.pages)}: {title}"
+        )
         viewer = self.query_one(MarkdownViewer)
         viewer.document.update(text)
         viewer.scroll_home(animate=False)
@@ -87,8 +89,13 @@ class TheoryScreen(BaseScreen):
     def _save_place(self, place: str) -> None:
         progress = self.lab_app.progress
         if progress is not None:
-            self.run_worker(lambda: progress.set_last_place(place), thread=True,
-                            group="progress", exit_on_error=False, name="saving progress")
+            self.run_worker(
+                lambda: progress.set_last_place(place),
+                thread=True,
+                group="progress",
+                exit_on_error=False,
+                name="saving progress",
+            )
 
     def action_next_page(self) -> None:
         if self.index + 1 < len(self.pages):

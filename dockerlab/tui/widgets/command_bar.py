@@ -10,10 +10,14 @@ class CommandBar(Input):
     """An Input that remembers what was submitted; up/down walk back and forth through it."""
 
     BINDINGS = [
-        Binding("up", "history_previous", "Previous command", show=False,
-                id="command_bar.history_previous"),
-        Binding("down", "history_next", "Next command", show=False,
-                id="command_bar.history_next"),
+        Binding(
+            "up",
+            "history_previous",
+            "Previous command",
+            show=False,
+            id="command_bar.history_previous",
+        ),
+        Binding("down", "history_next", "Next command", show=False, id="command_bar.history_next"),
     ]
 
     DEFAULT_CSS = """
@@ -22,8 +26,10 @@ class CommandBar(Input):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="type a command and press Enter (Ctrl+Y: take one from the "
-                         "instructions)", id=id)
+        super().__init__(
+            placeholder="type a command and press Enter (Ctrl+Y: take one from the instructions)",
+            id=id,
+        )
         self.history: list[str] = []
         self._position: int | None = None  # None: editing a new line
         self._draft = ""

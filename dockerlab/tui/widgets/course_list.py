@@ -22,8 +22,9 @@ def item_prompt(item: Item, is_next: bool, width: int) -> Text:
     room = max(width - len(head) - len(status) - 2, 10)
     title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
     text = Text(head, style="bold" if is_next else "")
-    text.append(title.ljust(room), style="bold" if is_next else ("dim" if not item.available
-                                                                  else ""))
+    text.append(
+        title.ljust(room), style="bold" if is_next else ("dim" if not item.available else "")
+    )
     text.append("  ")
     text.append(status, style="dim" if item.state in ("missing", "done") else "")
     return text
@@ -49,11 +50,21 @@ class CourseList(OptionList):
         width = self.size.width or 78
         options: list[Option] = []
         for number, view in enumerate(self.views, start=1):
-            options.append(Option(Text(f"{number}. {view.info.title}", style="bold underline"),
-                                  id=f"section:{view.info.id}", disabled=True))
+            options.append(
+                Option(
+                    Text(f"{number}. {view.info.title}", style="bold underline"),
+                    id=f"section:{view.info.id}",
+                    disabled=True,
+                )
+            )
             for item in view.items:
-                options.append(Option(item_prompt(item, item.key == next_key, width - 2),
-                                      id=item.key, disabled=not item.available))
+                options.append(
+                    Option(
+                        item_prompt(item, item.key == next_key, width - 2),
+                        id=item.key,
+                        disabled=not item.available,
+                    )
+                )
         self.set_options(options)
         target = keep or next_key
         if target is not None:

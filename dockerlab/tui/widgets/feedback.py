@@ -58,8 +58,10 @@ class HintPanel(Static):
         if solution is not None:
             if hints:
                 text.append("\n")
-            text.append("Solution (F4 runs it for you; the step then counts as done with help):",
-                        style="bold")
+            text.append(
+                "Solution (F4 runs it for you; the step then counts as done with help):",
+                style="bold",
+            )
             for command in solution:
                 text.append(f"\n  $ {command}")
         self.update(text)

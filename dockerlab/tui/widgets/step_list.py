@@ -43,12 +43,15 @@ class StepList(Static):
         text = Text("Steps\n", style="bold")
         for row in self.rows:
             symbol, word = MARKS[row.mark]
-            style = "bold reverse" if row.mark == "current" else (
-                "dim" if row.mark == "todo" else "")
-            line = Text(f"{symbol} {word:<6} {row.title}", style=style,
-                        no_wrap=True, overflow="ellipsis")
-            line.truncate(max(self.size.width - 2, 20) if self.size.width else 26,
-                          overflow="ellipsis")
+            style = (
+                "bold reverse" if row.mark == "current" else ("dim" if row.mark == "todo" else "")
+            )
+            line = Text(
+                f"{symbol} {word:<6} {row.title}", style=style, no_wrap=True, overflow="ellipsis"
+            )
+            line.truncate(
+                max(self.size.width - 2, 20) if self.size.width else 26, overflow="ellipsis"
+            )
             text.append_text(line)
             text.append("\n")
         return text
