@@ -30,23 +30,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("list", help="labs by section")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help="print a step's goal, instructions and revealed hints")
-    p.add_argument("lab")
-    p.add_argument("step", nargs="?")
-    _lab_args(p)
-    p.set_defaults(handler=cmd_show)
-
-    p = sub.add_parser("check", help="check your work: exit 0 pass, 1 fail, 2 error")
-    p.add_argument("lab")
-    p.add_argument("step", nargs="?")
-    _lab_args(p)
-    p.set_defaults(handler=cmd_check)
-
-    p = sub.add_parser("solve", help="run the reference solution (recorded as assisted)")
-    p.add_argument("lab")
-    p.add_argument("step", nargs="?")
-    _lab_args(p)
-    p.set_defaults(handler=cmd_solve)
+    for name, handler, text in (
+        ("show", cmd_show, "print a step's goal and instructions"),
+        ("check", cmd_check, "check your work: exit 0 pass, 1 fail, 2 error"),
+        ("solve", cmd_solve, "run the reference solution (recorded as assisted)"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("lab")
+        p.add_argument("step", nargs="?")
+        _lab_args(p)
+        p.set_defaults(handler=handler)
 
     p = sub.add_parser("reset", help="remove what the lab created and forget its progress")
     p.add_argument("lab")
