@@ -19,7 +19,7 @@ apt_install() {
     apt-get update -q >/dev/null
     touch /var/lib/apt/lists/.dockerlab-updated
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
 }
 
 # host packages: the stand-in images' sources, tmux for the terminal end-to-end test,
@@ -31,6 +31,7 @@ have tmux || need_pkgs+=(tmux)
 have openssl || need_pkgs+=(openssl)
 have docker-compose || need_pkgs+=(docker-compose)
 have git || need_pkgs+=(git)
+have curl || need_pkgs+=(curl)
 
 if ! engine_up; then
   have dockerd || need_pkgs+=(docker.io)
