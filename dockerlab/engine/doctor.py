@@ -185,8 +185,8 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
             "routing mesh (IPVS)",
             ipvs,
             why,
-            "none needed: the swarm lab publishes in host mode here (--publish mode=host,...); "
-            "on your own machine load it with: sudo modprobe ip_vs",
+            "load it where the kernel has it (sudo modprobe ip_vs); until then the swarm lab "
+            "publishes in host mode (--publish mode=host,...) and says why",
         )
     )
     if os.geteuid() == 0:
@@ -229,7 +229,8 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
                 "Docker Hub",
                 hub,
                 detail,
-                "offline is fine: `dockerlab images prepare` builds labelled stand-in images",
+                "the labs work offline: `dockerlab images prepare` builds labelled stand-ins "
+                "(the image lines below say whether they are ready)",
             )
         )
     if not engine_ok:
