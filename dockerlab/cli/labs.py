@@ -11,6 +11,7 @@ from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problem
 
 if TYPE_CHECKING:
     from dockerlab.checks.result import Result
+    from dockerlab.model.lab import Lab, Step
     from dockerlab.runner.session import LabSession
     from dockerlab.runner.validate import LabReport
 
@@ -132,11 +133,30 @@ def _ensure_started(session: LabSession) -> bool:
     return True
 
 
+def _named_step(lab: Lab, name: str) -> Step | None:
+    """The step called `name`, or None after saying which steps there are."""
+    from dockerlab.model.problems import did_you_mean
+
+    try:
+        return lab.step(name)
+    except KeyError:
+        hint = did_you_mean(name, [s.id for s in lab.steps])
+        extra = f" (did you mean '{hint}'?)" if hint else ""
+        steps = ", ".join(s.id for s in lab.steps)
+        print(
+            f"dockerlab: lab '{lab.id}' has no step '{name}'{extra}; steps: {steps}",
+            file=sys.stderr,
+        )
+        return None
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     session = open_session(args)
     if session is None:
         return EXIT_ERROR
     lab = session.lab
+    if args.step and _named_step(lab, args.step) is None:
+        return EXIT_ERROR
     step = lab.step(args.step) if args.step else session.current_step()
     if step is None:
         print(f"{lab.title}: every step is done. `dockerlab reset {lab.id}` starts it again.")
@@ -157,14 +177,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     lab = session.lab
     if args.step:
-        try:
-            step = lab.step(args.step)
-        except KeyError:
-            print(
-                f"dockerlab: lab '{lab.id}' has no step '{args.step}' "
-                f"(steps: {', '.join(s.id for s in lab.steps)})",
-                file=sys.stderr,
-            )
+        step = _named_step(lab, args.step)
+        if step is None:
             return EXIT_ERROR
         result = session.check(step)
         _print_result(f"{step.id}: {step.title}", result)
@@ -206,10 +220,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if session is None:
         return EXIT_ERROR
     lab = session.lab
+    named = _named_step(lab, args.step) if args.step else None
+    if args.step and named is None:
+        return EXIT_ERROR
     if not _ensure_started(session):
         return EXIT_ERROR
-    if args.step:
-        steps = [lab.step(args.step)]
+    if named is not None:
+        steps = [named]
     else:
         done = session.done_steps()
         steps = [s for s in lab.steps if s.id not in done]

@@ -190,3 +190,11 @@ def test_validate_accepts_a_waived_step_and_reports_a_failing_solution(
     assert "the solution failed" in problem
     assert "exit 3" in problem
     assert "oops" in problem
+
+
+@pytest.mark.parametrize("command", ["show", "check", "solve"])
+def test_unknown_step_names_the_steps_with_a_suggestion(command: str) -> None:
+    out = dockerlab(command, "registry-basics", "pusj")
+    assert out.returncode == 2
+    assert "has no step 'pusj' (did you mean 'push'?)" in out.stderr
+    assert "Traceback" not in out.stderr
