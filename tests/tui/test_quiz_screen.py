@@ -33,7 +33,7 @@ async def test_quiz_one_question_at_a_time_with_feedback_score_and_retry_of_miss
         assert "✗ Wrong." in feedback
         assert "Explanation:" in feedback
         await pilot.press("enter")
-        # 2: choose the right option (file order: quiz_seed None)
+        # 2: choose the right option (file order: quiz_file_order)
         assert questions[1].type in ("single", "multiple")
         right = next(i for i, o in enumerate(screen.shown) if o.correct)
         choices = screen.query_one(ChoiceList)
