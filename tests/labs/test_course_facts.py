@@ -1,0 +1,259 @@
+"""Facts the course teaches, held where a test can hold them: against the real registry (the
+`registry:2` the labs run), and over the course's own text.
+
+- A missing htpasswd file is not an error: the registry writes one with user `docker` and a
+  random password, logs it, and the lab diagnoses that log line.
+- `registry:2` answers 404 for an OCI manifest asked for without the OCI media type in
+  `Accept`, and the lab diagnoses that answer.
+- A list setting can be given in one environment variable, as YAML.
+- No page or question recommends `garbage-collect --delete-untagged` without saying that it
+  breaks multi-platform images on registry:2.
+- Hint ladders start with a nudge, never with a solution command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+import requests
+
+from dockerlab.engine import Engine
+from dockerlab.engine.images import prepare
+from dockerlab.model.lab import Lab
+from dockerlab.model.loader import load_lab
+from dockerlab.model.quiz import load_quiz
+from dockerlab.paths import bundled_content, bundled_labs
+from dockerlab.quiz import grade
+from tests.conftest import free_port
+from tests.labs.conftest import SUFFIX, Created, answers, diagnosed, docker, run, wait_until
+
+CONTENT = bundled_content()
+LABS = sorted(p.parent for p in bundled_labs().glob("*/lab.yaml"))
+
+
+def labs() -> list[Lab]:
+    return [load_lab(folder).lab for folder in LABS]
+
+
+def start_registry(made: Created, *args: str) -> str:
+    """A `registry:2` on a free 127.0.0.1 port, with extra `docker run` arguments; its URL."""
+    name, port = f"dl-facts-{len(made.containers)}-{SUFFIX}", free_port()
+    made.containers.append(name)
+    docker("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5000", *args, "registry:2")
+    url = f"http://127.0.0.1:{port}"
+    wait_until(answers(f"{url}/v2/"), f"registry {name} did not answer")
+    return url
+
+
+def logs(made: Created) -> str:
+    """The logs of the registry `start_registry` started last (stdout and stderr)."""
+    return run("docker", "container", "logs", made.containers[-1])
+
+
+# --- the real registry -------------------------------------------------------------------------
+
+
+@pytest.mark.engine
+@pytest.mark.usefixtures("diagnosis_images")
+def test_a_missing_htpasswd_file_is_provisioned_with_user_docker_and_diagnosed(
+    made: Created, tmp_path: Path
+) -> None:
+    empty = tmp_path / "auth"  # what `-v "$(pwd)"/auth:/auth` mounts from the wrong folder
+    empty.mkdir()
+    made.paths.append(tmp_path)
+    url = start_registry(
+        made,
+        "-v",
+        f"{empty}:/auth",
+        "-e",
+        "REGISTRY_AUTH=htpasswd",
+        "-e",
+        "REGISTRY_AUTH_HTPASSWD_REALM=Registry Realm",
+        "-e",
+        "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd",
+    )
+    # no error: strangers still get a 401, so the lab's check alone cannot tell
+    assert requests.get(f"{url}/v2/", timeout=10).status_code == 401
+    output = logs(made)
+    assert "htpasswd is missing, provisioning with default user" in output, output
+    diagnosed("registry-auth", "run-registry", output, "htpasswd is missing")
+    diagnosed("registry-auth", "login", output, "htpasswd is missing")
+    # the security lesson: the password is in the log, and it works
+    line = next(x for x in output.splitlines() if "htpasswd is missing" in x)
+    assert re.search(r'\buser="?docker\b', line), line
+    found = re.search(r'\bpassword="?([A-Za-z0-9_-]+)', line)
+    assert found is not None, line
+    ok = requests.get(f"{url}/v2/", auth=("docker", found.group(1)), timeout=10)
+    assert ok.status_code == 200
+    assert (empty / "htpasswd").read_text().startswith("docker:$2")  # bcrypt, written for you
+
+
+def _push_oci_manifest(url: str, repo: str) -> str:
+    """Push an OCI image manifest (config blob, no layers) the way an OCI client does."""
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers"}})
+    body = config.encode()
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    start = requests.post(f"{url}/v2/{repo}/blobs/uploads/", timeout=10)
+    assert start.status_code == 202, start.text
+    location = start.headers["Location"]
+    location = location if location.startswith("http") else url + location
+    sep = "&" if "?" in location else "?"
+    put = requests.put(f"{location}{sep}digest={digest}", data=body, timeout=10)
+    assert put.status_code == 201, put.text
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {
+            "mediaType": "application/vnd.oci.image.config.v1+json",
+            "digest": digest,
+            "size": len(body),
+        },
+        "layers": [],
+    }
+    sent = requests.put(
+        f"{url}/v2/{repo}/manifests/v1",
+        data=json.dumps(manifest),
+        headers={"Content-Type": "application/vnd.oci.image.manifest.v1+json"},
+        timeout=10,
+    )
+    assert sent.status_code == 201, sent.text
+    return str(sent.headers["Docker-Content-Digest"])
+
+
+FOUR_TYPES = ", ".join(
+    [
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+    ]
+)
+
+
+@pytest.mark.engine
+@pytest.mark.usefixtures("diagnosis_images")
+def test_an_oci_manifest_needs_the_oci_type_in_accept_and_the_404_is_diagnosed(
+    made: Created,
+) -> None:
+    url = start_registry(made)
+    digest = _push_oci_manifest(url, "demo")
+    docker_only = "application/vnd.docker.distribution.manifest.v2+json"
+    output = run("curl", "-si", "-H", f"Accept: {docker_only}", f"{url}/v2/demo/manifests/v1")
+    assert output.startswith("HTTP/1.1 404"), output
+    assert "OCI manifest found, but accept header does not support OCI manifests" in output
+    diagnosed("registry-gc", "delete-manifest", output, "accept header does not support OCI")
+    # accepting all four types, the registry answers with the stored manifest and its digest
+    head = requests.head(f"{url}/v2/demo/manifests/v1", headers={"Accept": FOUR_TYPES}, timeout=10)
+    assert head.status_code == 200
+    assert head.headers["Docker-Content-Digest"] == digest
+
+
+@pytest.mark.engine
+@pytest.mark.usefixtures("diagnosis_images")
+def test_a_list_setting_can_come_from_one_environment_variable_as_yaml(made: Created) -> None:
+    endpoints = "[{name: hook, url: 'http://127.0.0.1:9/hook', timeout: 1s}]"
+    start_registry(made, "-e", f"REGISTRY_NOTIFICATIONS_ENDPOINTS={endpoints}")
+    wait_until(
+        lambda: "configuring endpoint hook (http://127.0.0.1:9/hook)" in logs(made),
+        "the registry did not configure the endpoint given as YAML",
+    )
+
+
+# --- the course's text -------------------------------------------------------------------------
+
+WARNING = re.compile(r"multi-platform", re.IGNORECASE)
+
+
+def _units(path: Path) -> list[str]:
+    """The pieces of a page a learner reads as one: sections of a page, questions of a quiz,
+    steps of a lab."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".md":
+        return re.split(r"^## ", text, flags=re.MULTILINE)
+    if path.name.endswith(".quiz.yaml"):
+        return re.split(r"^  - id: ", text, flags=re.MULTILINE)
+    return re.split(r"^  - id: ", text, flags=re.MULTILINE)
+
+
+def test_no_page_recommends_delete_untagged_without_the_multi_platform_warning() -> None:
+    files = [*CONTENT.glob("*.md"), *CONTENT.glob("*.quiz.yaml"), *(p / "lab.yaml" for p in LABS)]
+    mentions = 0
+    for path in files:
+        for unit in _units(path):
+            if "--delete-untagged" in unit:
+                mentions += 1
+                assert WARNING.search(unit), (
+                    f"{path.name}: `--delete-untagged` without the warning that registry:2 "
+                    f"deletes the per-platform manifests of multi-platform images:\n{unit[:300]}"
+                )
+    assert mentions >= 3  # the GC lab, the private-registry quiz and the registry page
+
+
+def test_no_lab_solution_uses_delete_untagged() -> None:
+    for lab in labs():
+        for step in lab.steps:
+            for command in step.solution:
+                text = command if isinstance(command, str) else command.run
+                assert "--delete-untagged" not in text, f"{lab.id}/{step.id}"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\\\n", " ").split())
+
+
+def test_every_hint_ladder_starts_with_a_nudge_not_a_solution_command() -> None:
+    checked = 0
+    for lab in labs():
+        for step in lab.steps:
+            if not step.hints:
+                continue
+            checked += 1
+            first = _flat(step.hints[0])
+            for command in step.solution:
+                text = _flat(command if isinstance(command, str) else command.run)
+                assert len(text) < 15 or text not in first, (
+                    f"{lab.id}/{step.id}: the first hint gives away `{text}`; start the ladder "
+                    "with a nudge and keep the command for the last hint"
+                )
+            if any(
+                _flat(c if isinstance(c, str) else c.run) in _flat(h)
+                for h in step.hints
+                for c in step.solution
+            ):
+                assert len(step.hints) >= 2, f"{lab.id}/{step.id}: a one-rung ladder"
+    assert checked >= 20
+
+
+@pytest.mark.engine
+def test_hello_world_and_busybox_share_a_layer_only_as_stand_ins(engine: Engine) -> None:
+    """The GC lab says so: its stand-ins share their busybox layer, the real images none."""
+    prepare(engine, ["hello-world:latest", "busybox:latest"])
+    text = (bundled_labs() / "registry-gc" / "lab.yaml").read_text(encoding="utf-8")
+    assert "stand-ins, hello-world and busybox share their busybox layer" in text
+    assert "real images from Docker Hub share none" in text
+    label = '{{ index .Config.Labels "org.dockerlab.stand-in" }}'
+    layers = {}
+    stand_in = set()
+    for ref in ("hello-world:latest", "busybox:latest"):
+        layers[ref] = set(
+            docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", ref)[1:-1].split(",")
+        )
+        if docker("image", "inspect", "-f", label, ref) == "true":
+            stand_in.add(ref)
+    shared = layers["hello-world:latest"] & layers["busybox:latest"]
+    if len(stand_in) == 2:
+        assert shared, layers
+    elif not stand_in:
+        assert not shared, layers
+    else:
+        pytest.skip(f"only {stand_in} is a stand-in")
+
+
+@pytest.mark.parametrize("typed", ["Artifact", "Artifact Registry", "google artifact registry"])
+def test_the_artifact_registry_blank_takes_the_full_name(typed: str) -> None:
+    quiz = load_quiz(CONTENT / "third-party.quiz.yaml").quiz
+    assert grade(quiz.question("artifact-registry-name"), typed).correct
