@@ -52,7 +52,8 @@ def _answers(question: Question, seed: int | None, given: str | None) -> list[st
         )
         if question.feedback:
             lines.extend(_block("If accepted", question.feedback))
-    if given is not None and question.type not in ("single", "multiple"):
+    ids = {o.id for o in question.options}
+    if given is not None and not set(given.split(",")) <= ids:  # typed, or not readable
         lines.append(f"   Your answer: {given}")
     return lines
 
