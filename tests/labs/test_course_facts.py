@@ -3,11 +3,14 @@
 
 - A missing htpasswd file is not an error: the registry writes one with user `docker` and a
   random password, logs it, and the lab diagnoses that log line.
+- `garbage-collect --delete-untagged` on registry:2 deletes the untagged per-platform
+  manifest of a tagged index (and collecting needs no delete setting).
 - `registry:2` answers 404 for an OCI manifest asked for without the OCI media type in
   `Accept`, and the lab diagnoses that answer.
 - A list setting can be given in one environment variable, as YAML.
 - No page or question recommends `garbage-collect --delete-untagged` without saying that it
   breaks multi-platform images on registry:2.
+- A registry service without a mount loses its images when its task is replaced.
 - Hint ladders start with a nudge, never with a solution command.
 """
 
@@ -102,8 +105,29 @@ def test_a_missing_htpasswd_file_is_provisioned_with_user_docker_and_diagnosed(
     assert (empty / "htpasswd").read_text().startswith("docker:$2")  # bcrypt, written for you
 
 
-def _push_oci_manifest(url: str, repo: str) -> str:
-    """Push an OCI image manifest (config blob, no layers) the way an OCI client does."""
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+
+
+def _put_manifest(url: str, repo: str, reference: str, manifest: dict[str, object]) -> str:
+    """PUT a manifest under a tag or its digest; its digest."""
+    body = json.dumps(manifest).encode()
+    if reference == "@":
+        reference = "sha256:" + hashlib.sha256(body).hexdigest()
+    media_type = str(manifest["mediaType"])
+    sent = requests.put(
+        f"{url}/v2/{repo}/manifests/{reference}",
+        data=body,
+        headers={"Content-Type": media_type},
+        timeout=10,
+    )
+    assert sent.status_code == 201, sent.text
+    return str(sent.headers["Docker-Content-Digest"])
+
+
+def _push_oci_manifest(url: str, repo: str, reference: str = "v1") -> str:
+    """Push an OCI image manifest (config blob, no layers) the way an OCI client does, under a
+    tag, or untagged with `reference="@"`; its digest."""
     config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers"}})
     body = config.encode()
     digest = "sha256:" + hashlib.sha256(body).hexdigest()
@@ -116,7 +140,7 @@ def _push_oci_manifest(url: str, repo: str) -> str:
     assert put.status_code == 201, put.text
     manifest = {
         "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "mediaType": OCI_MANIFEST,
         "config": {
             "mediaType": "application/vnd.oci.image.config.v1+json",
             "digest": digest,
@@ -124,14 +148,7 @@ def _push_oci_manifest(url: str, repo: str) -> str:
         },
         "layers": [],
     }
-    sent = requests.put(
-        f"{url}/v2/{repo}/manifests/v1",
-        data=json.dumps(manifest),
-        headers={"Content-Type": "application/vnd.oci.image.manifest.v1+json"},
-        timeout=10,
-    )
-    assert sent.status_code == 201, sent.text
-    return str(sent.headers["Docker-Content-Digest"])
+    return _put_manifest(url, repo, reference, manifest)
 
 
 FOUR_TYPES = ", ".join(
@@ -160,6 +177,52 @@ def test_an_oci_manifest_needs_the_oci_type_in_accept_and_the_404_is_diagnosed(
     head = requests.head(f"{url}/v2/demo/manifests/v1", headers={"Accept": FOUR_TYPES}, timeout=10)
     assert head.status_code == 200
     assert head.headers["Docker-Content-Digest"] == digest
+
+
+@pytest.mark.engine
+@pytest.mark.usefixtures("diagnosis_images")
+def test_delete_untagged_breaks_a_multi_platform_image_on_registry_2(made: Created) -> None:
+    """What the GC lab warns about, on the registry it runs: a tagged OCI index whose
+    per-platform manifest has no tag of its own. Collecting needs no delete setting; with
+    `--delete-untagged` the child goes and the tagged index points at nothing."""
+    url = start_registry(made)  # deletes NOT enabled: the collector does not need them
+    child = _push_oci_manifest(url, "demo", "@")
+    accept = {"Accept": OCI_MANIFEST}
+    fetched = requests.get(f"{url}/v2/demo/manifests/{child}", headers=accept, timeout=10)
+    size = len(fetched.content)
+    index = {
+        "schemaVersion": 2,
+        "mediaType": OCI_INDEX,
+        "manifests": [
+            {
+                "mediaType": OCI_MANIFEST,
+                "digest": child,
+                "size": size,
+                "platform": {"architecture": "amd64", "os": "linux"},
+            }
+        ],
+    }
+    _put_manifest(url, "demo", "v2", index)
+    name = made.containers[-1]
+
+    def collect(*flags: str) -> None:
+        config = "/etc/docker/registry/config.yml"
+        docker("exec", name, "registry", "garbage-collect", *flags, config)
+        docker("restart", name)  # forget the in-memory blob cache, as the lab does
+        wait_until(answers(f"{url}/v2/"), "the registry did not come back")
+
+    def child_status() -> int:
+        accept_all = {"Accept": FOUR_TYPES}
+        answer = requests.get(f"{url}/v2/demo/manifests/{child}", headers=accept_all, timeout=10)
+        return answer.status_code
+
+    collect()
+    assert child_status() == 200, "plain garbage-collect removed a manifest the index uses"
+    collect("--delete-untagged")
+    assert child_status() == 404, "registry:2 kept the untagged child; the lab's warning is wrong"
+    tagged = requests.get(f"{url}/v2/demo/manifests/v2", headers={"Accept": OCI_INDEX}, timeout=10)
+    assert tagged.status_code == 200
+    assert tagged.json()["manifests"][0]["digest"] == child  # pointing at nothing
 
 
 @pytest.mark.engine
