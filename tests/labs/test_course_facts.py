@@ -11,6 +11,7 @@
 - No page or question recommends `garbage-collect --delete-untagged` without saying that it
   breaks multi-platform images on registry:2.
 - A registry service without a mount loses its images when its task is replaced.
+- `insecure-registries` and `registry-mirrors` are reloaded on SIGHUP (a dockerd of our own).
 - Hint ladders start with a nudge, never with a solution command.
 """
 
@@ -18,8 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -393,3 +401,98 @@ def _task_volumes(service: str) -> set[str]:
         '{{range .Mounts}}{{if eq .Type "volume"}}{{println .Name}}{{end}}{{end}}', *ids,
     )  # fmt: skip
     return {n for n in names.split() if re.fullmatch(r"[0-9a-f]{64}", n)}
+
+
+@pytest.fixture
+def own_dockerd() -> Iterator[tuple[subprocess.Popen[bytes], Path, Path]]:
+    """A second dockerd of our own (own socket, data, exec root, no bridge, no iptables), so
+    its configuration can be reloaded without touching the engine everyone shares."""
+    binary = shutil.which("dockerd")
+    if binary is None or os.geteuid() != 0:
+        pytest.skip("needs the dockerd binary and root")
+    root = Path(tempfile.mkdtemp(prefix="dl-dockerd-"))  # short: a socket path has a limit
+    config, sock = root / "daemon.json", root / "docker.sock"
+    config.write_text("{}", encoding="utf-8")
+    log = (root / "dockerd.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            binary,
+            f"--host=unix://{sock}",
+            f"--data-root={root / 'data'}",
+            f"--exec-root={root / 'exec'}",
+            f"--pidfile={root / 'dockerd.pid'}",
+            f"--config-file={config}",
+            "--bridge=none",
+            "--iptables=false",
+            "--ip6tables=false" if _dockerd_knows("--ip6tables", binary) else "--ipv6=false",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(
+            lambda: proc.poll() is not None or _info(sock) is not None,
+            "our dockerd did not answer",
+            timeout=60,
+        )
+        assert proc.poll() is None, (root / "dockerd.log").read_text(errors="replace")
+        yield proc, config, sock
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+        log.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _dockerd_knows(flag: str, binary: str) -> bool:
+    done = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=30)
+    return flag in done.stdout
+
+
+def _info(sock: Path) -> dict[str, Any] | None:
+    done = subprocess.run(
+        ["docker", "-H", f"unix://{sock}", "info", "--format", "{{json .RegistryConfig}}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return json.loads(done.stdout) if done.returncode == 0 else None
+
+
+@pytest.mark.engine
+def test_insecure_registries_and_mirrors_are_reloaded_on_sighup(
+    own_dockerd: tuple[subprocess.Popen[bytes], Path, Path],
+) -> None:
+    """registry-tls.md: `systemctl reload docker` (a SIGHUP) is enough; the daemon, and so
+    every container it runs, keeps running."""
+    proc, config, sock = own_dockerd
+    before = _info(sock)
+    assert before is not None
+    assert "192.0.2.10:5000" not in json.dumps(before)
+    config.write_text(
+        json.dumps(
+            {
+                "insecure-registries": ["192.0.2.10:5000"],
+                "registry-mirrors": ["https://mirror.example.com"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    proc.send_signal(signal.SIGHUP)
+
+    def reloaded() -> bool:
+        info = _info(sock) or {}
+        index = info.get("IndexConfigs", {})
+        mirrors = index.get("docker.io", {}).get("Mirrors", [])
+        return (
+            index.get("192.0.2.10:5000", {}).get("Secure") is False
+            and "https://mirror.example.com/" in mirrors
+        )
+
+    wait_until(reloaded, "the daemon did not pick up the new registry settings on SIGHUP")
+    assert proc.poll() is None  # the same process: nothing was restarted
