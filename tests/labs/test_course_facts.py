@@ -405,14 +405,23 @@ def _task_volumes(service: str) -> set[str]:
 
 @pytest.fixture
 def own_dockerd() -> Iterator[tuple[subprocess.Popen[bytes], Path, Path]]:
-    """A second dockerd of our own (own socket, data, exec root, no bridge, no iptables), so
-    its configuration can be reloaded without touching the engine everyone shares."""
-    binary = shutil.which("dockerd")
-    if binary is None or os.geteuid() != 0:
-        pytest.skip("needs the dockerd binary and root")
+    """A second dockerd of our own (own socket, data and exec root, own bridge, no iptables),
+    so its configuration can be reloaded without touching the engine everyone shares.
+
+    Never `--bridge=none`: a dockerd started with it deletes the host's `docker0`, the shared
+    engine's default bridge (moby's removeDefaultBridgeInterface). It gets a bridge of its own.
+    """
+    binary, ip = shutil.which("dockerd"), shutil.which("ip")
+    if binary is None or ip is None or os.geteuid() != 0:
+        pytest.skip("needs the dockerd binary, iproute2 and root")
     root = Path(tempfile.mkdtemp(prefix="dl-dockerd-"))  # short: a socket path has a limit
     config, sock = root / "daemon.json", root / "docker.sock"
     config.write_text("{}", encoding="utf-8")
+    bridge = f"dlbr{SUFFIX[:6]}"  # interface names are at most 15 characters
+    subnet = f"198.18.{int(SUFFIX[:2], 16)}.1/24"  # a benchmarking range nobody routes
+    had_docker0 = _has_link(ip, "docker0")
+    subprocess.run([ip, "link", "add", "name", bridge, "type", "bridge"], check=True)
+    subprocess.run([ip, "addr", "add", subnet, "dev", bridge], check=True)
     log = (root / "dockerd.log").open("wb")
     proc = subprocess.Popen(
         [
@@ -422,7 +431,7 @@ def own_dockerd() -> Iterator[tuple[subprocess.Popen[bytes], Path, Path]]:
             f"--exec-root={root / 'exec'}",
             f"--pidfile={root / 'dockerd.pid'}",
             f"--config-file={config}",
-            "--bridge=none",
+            f"--bridge={bridge}",
             "--iptables=false",
             "--ip6tables=false" if _dockerd_knows("--ip6tables", binary) else "--ipv6=false",
         ],
@@ -436,6 +445,7 @@ def own_dockerd() -> Iterator[tuple[subprocess.Popen[bytes], Path, Path]]:
             timeout=60,
         )
         assert proc.poll() is None, (root / "dockerd.log").read_text(errors="replace")
+        assert _has_link(ip, "docker0") == had_docker0, "our dockerd touched docker0"
         yield proc, config, sock
     finally:
         proc.terminate()
@@ -445,7 +455,14 @@ def own_dockerd() -> Iterator[tuple[subprocess.Popen[bytes], Path, Path]]:
             proc.kill()
             proc.wait(timeout=30)
         log.close()
+        subprocess.run([ip, "link", "delete", bridge], check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _has_link(ip: str, name: str) -> bool:
+    return (
+        subprocess.run([ip, "link", "show", name], capture_output=True, check=False).returncode == 0
+    )
 
 
 def _dockerd_knows(flag: str, binary: str) -> bool:
