@@ -2,9 +2,13 @@
 
     dockerlab quiz list
     dockerlab quiz ID [--plain] [--seed N]
-    dockerlab quiz ID --review
+    dockerlab quiz ID --review [--seed N | --file-order]
     dockerlab quiz export ID [--format gift|moodle-xml]
     dockerlab quiz import FILE.gift [-o OUT]
+
+Every attempt shows the options in an order of its own (a fresh seed, kept with the attempt);
+`--seed N` fixes the order. `--review` shows the options in the order of the learner's latest
+attempt, with the answers given marked, or in file order when there is none (or `--file-order`).
 
 One subparser with two positionals rather than nested subcommands: argparse cannot fall back
 from `list|export|import` to "anything else is a quiz id", so the handler dispatches on the
@@ -22,12 +26,13 @@ from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problem
 
 if TYPE_CHECKING:
     from dockerlab.model.quiz import LoadedQuiz
+    from dockerlab.progress import QuizAttemptRecord
     from dockerlab.quiz.scoring import QuizAttempt
 
 USAGE = """\
 dockerlab quiz list
        dockerlab quiz ID [--plain] [--seed N]
-       dockerlab quiz ID --review
+       dockerlab quiz ID --review [--seed N | --file-order]
        dockerlab quiz export ID [--format gift|moodle-xml]
        dockerlab quiz import FILE.gift [-o OUT]"""
 
@@ -57,8 +62,20 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="read one answer per line from stdin (the default when stdin is not a terminal)",
     )
-    p.add_argument("--seed", type=int, metavar="N", help="shuffle the options, reproducibly")
-    p.add_argument("--review", action="store_true", help="print every question with its answers")
+    p.add_argument(
+        "--seed",
+        type=_seed,
+        metavar="N",
+        help="show the options in the fixed order N gives (default: a new order each attempt)",
+    )
+    p.add_argument(
+        "--review",
+        action="store_true",
+        help="print every question with its answers, in the order of your latest attempt",
+    )
+    p.add_argument(
+        "--file-order", action="store_true", help="review: the options in the quiz file's order"
+    )
     p.add_argument("--format", choices=FORMATS, help="export format (default: gift)")
     p.add_argument(
         "-o", "--output", metavar="OUT", help="import: the quiz YAML to write ('-': stdout)"
@@ -67,10 +84,22 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(handler=lambda args: dispatch(p, args))
 
 
+def _seed(text: str) -> int:
+    from dockerlab.quiz.shuffle import SEED_LIMIT
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < SEED_LIMIT:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to {SEED_LIMIT - 1}")
+    return value
+
+
 def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Pick the form from the first word; wrong combinations stop with a usage error (exit 2)."""
     target, argument = args.target, args.argument
-    taking = ("quiz_plain", "seed", "review")
+    taking = ("quiz_plain", "seed", "review", "file_order")
     if target in (None, "list"):
         _only(parser, args, allowed=(), what="quiz list", extra=argument)
         return cmd_list()
@@ -86,9 +115,13 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return cmd_import(Path(argument), args.output, force=args.force)
     _only(parser, args, allowed=taking, what="quiz ID", extra=argument)
     if args.review:
-        if args.quiz_plain or args.seed is not None:
-            parser.error("--review prints the whole quiz; it takes no --plain or --seed")
-        return cmd_review(target)
+        if args.quiz_plain:
+            parser.error("--review prints the whole quiz; it takes no --plain")
+        if args.file_order and args.seed is not None:
+            parser.error("--file-order and --seed each choose an order; give one of them")
+        return cmd_review(target, seed=args.seed, file_order=args.file_order)
+    if args.file_order:
+        parser.error("--file-order goes with --review; a quiz is taken in a shuffled order")
     plain = bool(args.quiz_plain or getattr(args, "plain", False))
     return cmd_take(target, plain=plain, seed=args.seed)
 
@@ -106,6 +139,7 @@ def _only(
         "quiz_plain": ("--plain", "quiz ID"),
         "seed": ("--seed", "quiz ID"),
         "review": ("--review", "quiz ID"),
+        "file_order": ("--file-order", "quiz ID --review"),
         "format": ("--format", "quiz export ID"),
         "output": ("--output", "quiz import FILE"),
         "force": ("--force", "quiz import FILE"),
@@ -149,30 +183,64 @@ def cmd_list() -> int:
     return EXIT_PASS
 
 
-def cmd_review(quiz_id: str) -> int:
+def cmd_review(quiz_id: str, *, seed: int | None, file_order: bool) -> int:
+    """The whole quiz with its answers: in a given order, the file's, or the latest attempt's."""
     from dockerlab.quiz.review import render_review
 
     loaded = _load(quiz_id)
     if loaded is None:
         return EXIT_ERROR
-    print(render_review(loaded.quiz, str(loaded.path)), end="")
+    given: dict[str, str] | None = None
+    if file_order:
+        order = "Options in the quiz file's order."
+    elif seed is not None:
+        order = f"Options in the order of --seed {seed}."
+    else:
+        latest = _latest_attempt(quiz_id)
+        if latest is None:
+            order = "Options in the quiz file's order (you have not taken this quiz yet)."
+        else:
+            seed = latest.seed
+            given = {qid: text for qid, text, _ok in latest.answers}
+            when = latest.at.strftime("%Y-%m-%d %H:%M UTC")
+            shown = "file order" if seed is None else f"the order it showed (--seed {seed})"
+            order = f"Your attempt of {when}, options in {shown}, your answers marked."
+    print(order)
+    print(render_review(loaded.quiz, str(loaded.path), seed, given), end="")
     return EXIT_PASS
 
 
+def _latest_attempt(quiz_id: str) -> QuizAttemptRecord | None:
+    """The learner's latest attempt at the quiz, or None (also when progress cannot be read)."""
+    from dockerlab.progress import ProgressError, ProgressStore
+
+    try:
+        with ProgressStore() as store:
+            attempts = store.quiz_attempts(quiz_id)
+    except ProgressError as exc:
+        print(f"dockerlab: your quiz attempts could not be read: {exc}", file=sys.stderr)
+        return None
+    return attempts[-1] if attempts else None
+
+
 def cmd_take(quiz_id: str, *, plain: bool, seed: int | None) -> int:
-    """Run the quiz: line mode when asked or when stdin is not a terminal, else interactive."""
+    """Run the quiz: line mode when asked or when stdin is not a terminal, else interactive.
+    The options come in the order `seed` gives; None picks a new seed for this attempt."""
     from dockerlab.quiz.plain import run_interactive, run_lines
+    from dockerlab.quiz.shuffle import new_seed
 
     loaded = _load(quiz_id)
     if loaded is None:
         return EXIT_ERROR
+    if seed is None:
+        seed = new_seed()
     quiz = loaded.quiz
     if plain or not sys.stdin.isatty():
         attempt = run_lines(quiz, sys.stdin, sys.stdout, seed)
     else:
         attempt = run_interactive(quiz, input, sys.stdout, seed)
         attempt = _offer_retry(loaded, attempt, seed)
-    _record(attempt)
+    _record(attempt, seed)
     return EXIT_PASS if attempt.passed else EXIT_FAIL
 
 
@@ -194,7 +262,7 @@ def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> 
     return attempt
 
 
-def _record(attempt: QuizAttempt) -> None:
+def _record(attempt: QuizAttempt, seed: int) -> None:
     """Keep the attempt in the learner's progress; a failure is reported, never fatal."""
     from dockerlab.progress import ProgressError, ProgressStore, QuizAttemptRecord
 
@@ -204,6 +272,7 @@ def _record(attempt: QuizAttempt) -> None:
         total=attempt.total,
         passed=attempt.passed,
         answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
+        seed=seed,
     )
     try:
         with ProgressStore() as store:

@@ -26,9 +26,16 @@ from dockerlab.progress.snapshot import iso, parse_iso
 def insert_quiz_attempt(db: sqlite3.Connection, attempt: QuizAttemptRecord) -> bool:
     """Add the attempt and its answers; False when that attempt was already recorded."""
     cur = db.execute(
-        """INSERT INTO quiz_attempt (quiz_id, score, total, passed, at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (quiz_id, at) DO NOTHING""",
-        (attempt.quiz_id, attempt.score, attempt.total, int(attempt.passed), iso(attempt.at)),
+        """INSERT INTO quiz_attempt (quiz_id, score, total, passed, at, seed)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (quiz_id, at) DO NOTHING""",
+        (
+            attempt.quiz_id,
+            attempt.score,
+            attempt.total,
+            int(attempt.passed),
+            iso(attempt.at),
+            attempt.seed,
+        ),
     )
     if cur.rowcount != 1:
         return False

@@ -51,7 +51,8 @@ class QuizAttemptRecord:
     """One go at a quiz: the score out of `total`, whether it passed, and each answer given.
 
     `answers` holds (question_id, answer_text, correct) triples; the store gives back QuizAnswer
-    named tuples, which are such triples.
+    named tuples, which are such triples. `seed` is the seed that put the options in the order
+    the learner saw (`dockerlab.quiz.arrange`); None means file order (or an older record).
     """
 
     quiz_id: str
@@ -60,6 +61,7 @@ class QuizAttemptRecord:
     passed: bool
     answers: Sequence[tuple[str, str, bool]] = ()
     at: datetime = field(default_factory=utcnow)
+    seed: int | None = None
 
     @property
     def percent(self) -> float:

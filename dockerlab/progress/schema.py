@@ -65,6 +65,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             updated_at TEXT NOT NULL
         )""",
     ),
+    # 1 -> 2: the seed that shuffled a quiz attempt's options (NULL: file order, or older)
+    ("ALTER TABLE quiz_attempt ADD COLUMN seed INTEGER",),
 )
 
 LATEST = len(MIGRATIONS)

@@ -93,6 +93,7 @@ def to_json(snapshot: Snapshot) -> dict[str, Any]:
                 "total": q.total,
                 "passed": q.passed,
                 "at": iso(q.at),
+                "seed": q.seed,
                 "answers": [
                     {"question_id": qid, "answer_text": text, "correct": ok}
                     for qid, text, ok in q.answers
@@ -205,7 +206,18 @@ def _quiz_attempt(item: _Item) -> QuizAttemptRecord:
         passed=item.flag("passed"),
         answers=answers,
         at=item.when("at"),
+        seed=_seed(item),
     )
+
+
+def _seed(item: _Item) -> int | None:
+    """The attempt's option-order seed; files written before seeds were recorded have none."""
+    value = item.data.get("seed")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << 63:
+        raise ProgressFileError(f"{item._at('seed')}: expected a whole number >= 0, or null")
+    return value
 
 
 def _answer_text(item: _Item) -> str:

@@ -238,6 +238,7 @@ class ProgressStore:
                 passed=bool(q["passed"]),
                 answers=by_attempt.get(q["id"], []),
                 at=parse_iso(q["at"]),
+                seed=q["seed"],
             )
             for q in attempts
         ]

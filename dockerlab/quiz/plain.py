@@ -183,7 +183,7 @@ def render_summary(quiz: Quiz, attempt: QuizAttempt) -> str:
     return "\n".join(lines)
 
 
-def _intro(quiz: Quiz, interactive: bool) -> str:
+def _intro(quiz: Quiz, interactive: bool, seed: int | None) -> str:
     count = len(quiz.questions)
     how = (
         "Type ? for a hint."
@@ -191,17 +191,22 @@ def _intro(quiz: Quiz, interactive: bool) -> str:
         else "One answer per line: a letter (b), letters for several (a,c), true or false, "
         "or the words."
     )
+    order = f"\nOptions are shuffled (--seed {seed} shows this order again)."
+    if seed is None:
+        order = ""
     return (
         f"{quiz.title} - {count} question{'s' if count != 1 else ''}, pass mark "
-        f"{quiz.pass_mark}%.\n{how}"
+        f"{quiz.pass_mark}%.\n{how}{order}"
     )
 
 
 def run_lines(
     quiz: Quiz, lines: Iterable[str], out: TextIO, seed: int | None = None
 ) -> QuizAttempt:
-    """Line mode: one answer per line from `lines`; unreadable or missing answers count wrong."""
-    print(_intro(quiz, interactive=False), file=out)
+    """Line mode: one answer per line from `lines`; unreadable or missing answers count wrong.
+
+    `seed` orders the options (`arrange`); None keeps the file's order."""
+    print(_intro(quiz, interactive=False, seed=seed), file=out)
     feed = iter(lines)
     graded: list[Graded] = []
     total = len(quiz.questions)
@@ -268,7 +273,7 @@ def run_interactive(
     """
     todo = quiz.questions if previous is None else missed_questions(quiz, previous)
     if previous is None:
-        print(_intro(quiz, interactive=True), file=out)
+        print(_intro(quiz, interactive=True, seed=seed), file=out)
     else:
         count = len(todo)
         print(

@@ -1,15 +1,20 @@
 """`--review`: every question with its right answer, each option's feedback and the explanation.
 
-For instructors checking a quiz before learners see it; options are in file order.
+For instructors checking a quiz before learners see it (options in file order), and for learners
+looking back at an attempt: given the attempt's seed and answers, the options come in the order
+that attempt showed them, with the learner's answers marked.
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 from dockerlab.model.quiz import Question, Quiz
 from dockerlab.quiz.plain import KIND_WORDS
-from dockerlab.quiz.shuffle import letter
+from dockerlab.quiz.shuffle import arrange, letter
+
+YOURS = "  <- your answer"
 
 
 def _block(label: str, text: str, indent: str = "   ") -> list[str]:
@@ -17,13 +22,17 @@ def _block(label: str, text: str, indent: str = "   ") -> list[str]:
     return [f"{indent}{label}:", body]
 
 
-def _answers(question: Question) -> list[str]:
+def _answers(question: Question, seed: int | None, given: str | None) -> list[str]:
     lines: list[str] = []
     if question.type in ("single", "multiple"):
-        for i, option in enumerate(question.options):
+        chosen = set((given or "").split(","))
+        for i, option in enumerate(arrange(question, seed)):
             mark = "RIGHT" if option.correct else "wrong"
             pin = ", pinned" if option.pinned else ""
-            lines.append(f"   {letter(i)}) [{mark}{pin}] {option.text.strip()}  (id: {option.id})")
+            yours = YOURS if option.id in chosen else ""
+            lines.append(
+                f"   {letter(i)}) [{mark}{pin}] {option.text.strip()}  (id: {option.id}){yours}"
+            )
             if option.feedback:
                 lines.append(textwrap.indent(option.feedback.strip(), "        "))
     elif question.type == "true_false":
@@ -43,11 +52,20 @@ def _answers(question: Question) -> list[str]:
         )
         if question.feedback:
             lines.extend(_block("If accepted", question.feedback))
+    ids = {o.id for o in question.options}
+    if given is not None and not set(given.split(",")) <= ids:  # typed, or not readable
+        lines.append(f"   Your answer: {given}")
     return lines
 
 
-def render_review(quiz: Quiz, source: str | None = None) -> str:
-    """The whole quiz for an instructor, in file order, ready to print."""
+def render_review(
+    quiz: Quiz,
+    source: str | None = None,
+    seed: int | None = None,
+    given: Mapping[str, str] | None = None,
+) -> str:
+    """The whole quiz ready to print: options in file order, or in the order `seed` gives;
+    `given` maps question ids to the answers of an attempt (as recorded) to mark them."""
     count = len(quiz.questions)
     lines = [
         f"{quiz.title} ({quiz.id}) - section {quiz.section}, {count} questions, "
@@ -61,7 +79,7 @@ def render_review(quiz: Quiz, source: str | None = None) -> str:
         lines.append("")
         lines.append(f"{number}. {question.id} ({question.type}: {KIND_WORDS[question.type]})")
         lines.append(textwrap.indent(question.prompt.strip(), "   "))
-        lines.extend(_answers(question))
+        lines.extend(_answers(question, seed, (given or {}).get(question.id)))
         lines.extend(_block("Explanation", question.explanation))
         for n, hint in enumerate(question.hints, start=1):
             lines.extend(_block(f"Hint {n}", hint))

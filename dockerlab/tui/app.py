@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,7 +48,8 @@ class AppOptions:
     open: str | None = None  # an item to open once the course is loaded ("lab:registry-basics")
     overrides: dict[str, str | int] = field(default_factory=dict)  # lab variables
     check_steps: bool = True  # set labs up and check their steps (off for snapshots)
-    quiz_seed: int | None = field(default_factory=lambda: random.randrange(1 << 30))
+    quiz_seed: int | None = None  # a fixed option order; None: a new order for every attempt
+    quiz_file_order: bool = False  # options as the quiz file lists them (snapshots)
 
 
 class DockerLabApp(App[int]):

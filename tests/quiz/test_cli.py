@@ -14,6 +14,7 @@ import pytest
 from dockerlab.model.quiz import load_quiz
 from dockerlab.paths import bundled_content
 from dockerlab.progress import ProgressStore
+from dockerlab.quiz.shuffle import arrange, letter
 from tests.quiz.conftest import BROKEN, SAMPLE, write_quiz
 
 DOCKERLAB = Path(sys.executable).with_name("dockerlab")
@@ -42,12 +43,28 @@ def shell(command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
+SEED = 5  # a fixed order, so the tests know which letter is which option
+
+
+def letter_of(option_id: str, seed: int = SEED, question: str = "remote-registry-default") -> str:
+    """The letter `option_id` has in container-registries' `question` with `seed`."""
+    quiz = load_quiz(bundled_content() / "container-registries.quiz.yaml").quiz
+    shown = [o.id for o in arrange(quiz.question(question), seed)]
+    return letter(shown.index(option_id))
+
+
+RIGHT = letter_of("https-except-localhost")
+
+
 def test_the_issue_example_prints_feedback_for_each_answer_and_scores_3_of_3() -> None:
-    run = shell(r"printf 'webhook\nb\nfalse\n' | dockerlab quiz container-registries --plain")
+    run = shell(
+        f"printf 'webhook\\n{RIGHT}\\nfalse\\n' "
+        f"| dockerlab quiz container-registries --plain --seed {SEED}"
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     out = run.stdout
     assert out.count("\nRight.") == 3
-    assert "  b) A registry must offer HTTPS with a certificate Docker trusts" in out
+    assert f"  {RIGHT}) A registry must offer HTTPS with a certificate Docker trusts" in out
     assert "  Naming the registry in the image reference is enough" in out
     assert "Explanation: Right, this is a API URL that can trigger an event" in out
     assert out.splitlines()[-1] == "Score: 3/3"
@@ -55,11 +72,17 @@ def test_the_issue_example_prints_feedback_for_each_answer_and_scores_3_of_3() -
 
 
 def test_wrong_answers_print_the_explanation_count_as_wrong_and_exit_1() -> None:
-    run = shell(r"printf 'web hook\na\ntrue\n' | dockerlab quiz container-registries")
+    wrong = letter_of("only-docker-hub")
+    run = shell(
+        f"printf 'web hook\\n{wrong}\\ntrue\\n' | dockerlab quiz container-registries --seed {SEED}"
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     out = run.stdout
-    assert "Wrong. The right answer: b) It prevents talking to any registries without HTTPS" in out
-    assert "  a) Any registry works once you put it in the image name" in out
+    assert (
+        f"Wrong. The right answer: {RIGHT}) It prevents talking to any registries without HTTPS"
+        in out
+    )
+    assert f"  {wrong}) Any registry works once you put it in the image name" in out
     assert "Explanation: Docker won't trust a non secure registry by default." in out
     assert "Wrong. The right answer: false" in out
     assert "Explanation: We don't have to change any settings to do this" in out
@@ -75,10 +98,13 @@ def test_an_unreadable_line_says_what_is_accepted() -> None:
 
 
 def test_the_attempt_goes_to_the_learners_progress() -> None:
-    shell(r"printf 'webhook\nb\ntrue\n' | dockerlab quiz container-registries --plain")
+    shell(
+        f"printf 'webhook\\n{RIGHT}\\ntrue\\n' "
+        f"| dockerlab quiz container-registries --plain --seed {SEED}"
+    )
     with ProgressStore() as store:
         (attempt,) = store.quiz_attempts("container-registries")
-    assert (attempt.score, attempt.total, attempt.passed) == (2, 3, False)
+    assert (attempt.score, attempt.total, attempt.passed, attempt.seed) == (2, 3, False, SEED)
     assert [tuple(a) for a in attempt.answers] == [
         ("hub-webhook", "webhook", True),
         ("remote-registry-default", "https-except-localhost", True),
@@ -101,7 +127,11 @@ def test_list_review_and_usage_errors() -> None:
         ("dockerlab quiz list extra", "quiz list takes no further argument ('extra')"),
         ("dockerlab quiz docker-hub --format gift", "--format does not go with quiz ID"),
         ("dockerlab quiz export", "quiz export needs a quiz id"),
-        ("dockerlab quiz docker-hub --review --seed 3", "--review prints the whole quiz"),
+        ("dockerlab quiz docker-hub --review --plain", "--review prints the whole quiz"),
+        ("dockerlab quiz docker-hub --review --seed 3 --file-order", "give one of them"),
+        ("dockerlab quiz docker-hub --file-order", "--file-order goes with --review"),
+        ("dockerlab quiz docker-hub --seed -1", "a seed is a whole number from 0 to"),
+        ("dockerlab quiz docker-hub --seed x", "a seed is a whole number from 0 to"),
     ]:
         run = shell(command)
         assert run.returncode == 2, command
@@ -164,11 +194,12 @@ def test_at_a_terminal_it_asks_and_offers_the_missed_questions_again(
         def isatty(self) -> bool:
             return True
 
-    typed = iter(["webhook", "z", "a", "true", "y", "b", "false"])
+    wrong = letter_of("only-docker-hub")
+    typed = iter(["webhook", "z", wrong, "true", "y", RIGHT, "false"])
     monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
     monkeypatch.setenv("COLUMNS", "100")
-    assert main(["quiz", "container-registries"]) == 0
+    assert main(["quiz", "container-registries", "--seed", str(SEED)]) == 0
     out = capsys.readouterr().out
     assert "Please answer with one letter from a to d." in out
     assert "Score: 1/3" in out  # first go: b and false were missed

@@ -31,7 +31,7 @@ def offline_app(**options: object) -> DockerLabApp:
     options.setdefault("follow_engine", False)
     options.setdefault("engine_state", FIXED_ENGINE)
     options.setdefault("check_steps", False)
-    options.setdefault("quiz_seed", None)
+    options.setdefault("quiz_file_order", True)
     return make_app(**options)
 
 

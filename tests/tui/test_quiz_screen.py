@@ -33,7 +33,7 @@ async def test_quiz_one_question_at_a_time_with_feedback_score_and_retry_of_miss
         assert "✗ Wrong." in feedback
         assert "Explanation:" in feedback
         await pilot.press("enter")
-        # 2: choose the right option (file order: quiz_seed None)
+        # 2: choose the right option (file order: quiz_file_order)
         assert questions[1].type in ("single", "multiple")
         right = next(i for i, o in enumerate(screen.shown) if o.correct)
         choices = screen.query_one(ChoiceList)
@@ -90,3 +90,31 @@ async def test_multiple_choice_marks_with_space_and_answers_with_enter() -> None
         await pilot.press("space", "down", "down", "space", "enter")
         assert screen.graded["pick"].correct
         assert screen.graded["pick"].chosen == ("a", "c")
+
+
+async def test_each_attempt_gets_a_new_order_kept_with_the_attempt() -> None:
+    from dockerlab.quiz import arrange
+
+    seeds = []
+    for _ in range(2):
+        app = offline_app(open="quiz:container-registries", quiz_file_order=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(
+                pilot,
+                lambda app=app: isinstance(app.screen, QuizScreen) and app.screen.quiz is not None,
+                what="the quiz",
+            )
+            screen = app.screen
+            assert isinstance(screen, QuizScreen)
+            assert screen.quiz is not None
+            assert screen.seed is not None
+            seeds.append(screen.seed)
+            await pilot.press(*"webhook", "enter", "enter")  # on to the choice question
+            question = screen.quiz.questions[1]
+            assert [o.id for o in screen.shown] == [o.id for o in arrange(question, screen.seed)]
+            screen.finish()
+            await app.workers.wait_for_complete()  # the attempt is saved in a worker
+    assert seeds[0] != seeds[1]
+    with ProgressStore() as store:
+        attempts = store.quiz_attempts("container-registries")
+    assert [a.seed for a in attempts] == seeds

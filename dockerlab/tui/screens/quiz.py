@@ -1,5 +1,8 @@
 """Quiz: one question at a time, feedback with the explanation right after each answer, the
 score at the end, and a retry of only the questions missed. Attempts go to the learner's record.
+
+Each attempt shows the options in an order of its own (a new seed, recorded with the attempt so
+`dockerlab quiz ID --review` shows the same order); a retry of the missed questions keeps it.
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ class QuizScreen(BaseScreen):
         self.hints_shown = 0
         self.attempt: QuizAttempt | None = None
         self.finished = False
+        self.seed: int | None = None  # the option order of the current attempt (None: file order)
 
     def compose(self) -> ComposeResult:
         yield Static("Quiz", id="quiz-title")
@@ -106,7 +110,16 @@ class QuizScreen(BaseScreen):
             self.query_one("#answer", Input).display = False
             return
         self.quiz = loaded.quiz
+        self.seed = self._attempt_seed()
         self.start(list(loaded.quiz.questions))
+
+    def _attempt_seed(self) -> int | None:
+        from dockerlab.quiz.shuffle import new_seed
+
+        options = self.lab_app.options
+        if options.quiz_file_order:
+            return None
+        return options.quiz_seed if options.quiz_seed is not None else new_seed()
 
     # -- asking ---------------------------------------------------------------------------------
     def start(self, questions: list[Question]) -> None:
@@ -145,7 +158,7 @@ class QuizScreen(BaseScreen):
             self.shown = []
             choices.ask(["True", "False"], multiple=False)
         else:
-            self.shown = arrange(question, self.lab_app.options.quiz_seed)
+            self.shown = arrange(question, self.seed)
             choices.ask(
                 [f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown)],
                 multiple=question.type == "multiple",
@@ -281,6 +294,7 @@ class QuizScreen(BaseScreen):
             total=attempt.total,
             passed=attempt.passed,
             answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
+            seed=self.seed,
         )
         self.run_worker(
             lambda: progress.record_quiz(record),
