@@ -57,14 +57,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(handler=cmd_validate)
 
 
-def parse_vars(items: list[str]) -> dict[str, str | int]:
-    out: dict[str, str | int] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise SystemExit(f"dockerlab: --var needs NAME=VALUE, got '{item}'")
-        out[name.strip()] = int(value) if value.strip().isdigit() else value
-    return out
+def parse_vars(items: list[str]) -> dict[str, str | int] | None:
+    """The --var arguments, or None after printing why one is malformed."""
+    from dockerlab.model.problems import ContentError
+    from dockerlab.model.variables import parse_var_args
+
+    try:
+        return parse_var_args(items)
+    except ContentError as err:
+        print_problems(err)
+        return None
 
 
 def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> LabSession | None:
@@ -73,8 +75,11 @@ def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> Lab
     from dockerlab.runner.catalog import resolve
     from dockerlab.runner.session import LabSession
 
+    overrides = parse_vars(args.var)
+    if overrides is None:
+        return None
     try:
-        loaded = resolve(args.lab, parse_vars(args.var))
+        loaded = resolve(args.lab, overrides)
     except ContentError as err:
         print_problems(err)
         return None
@@ -293,6 +298,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.runner.catalog import applicable_overrides, machine_capabilities
 
     overrides = parse_vars(args.var)
+    if overrides is None:
+        return EXIT_ERROR
+    from dockerlab.runner.catalog import undeclared_overrides
+
+    unknown = undeclared_overrides(overrides, files)
+    if unknown:
+        print_problems(ContentError(unknown))
+        return EXIT_ERROR
     caps = machine_capabilities()
     reports: list[LabReport] = []
     failed = False

@@ -66,12 +66,18 @@ class Diagnosis(Strict):
         return v
 
 
-class Variable(Strict):
-    """A variable whose value depends on the machine: `when` maps a capability to the value used
-    where the machine has it (first match wins); `default` otherwise."""
+VariableType = Literal["string", "integer", "port", "tag", "host", "path"]
 
-    default: str | int
-    when: dict[Capability, str | int] = {}
+
+class Variable(Strict):
+    """A declared variable: its `type` (how `--var` values are parsed and checked; by default
+    `integer` for a whole-number default, else `string`), its `default`, and `when`: a map from a
+    capability to the value used where the machine has it (first match wins)."""
+
+    type: VariableType | None = None
+    default: str | int | float
+    when: dict[Capability, str | int | float] = {}
+    description: str | None = None
 
 
 class Step(Strict):
@@ -123,7 +129,7 @@ class Lab(Strict):
     minutes: int = Field(gt=0)
     requires: list[Capability] = [Capability.ENGINE]
     images: list[str] = []
-    variables: dict[str, str | int | Variable] = {}
+    variables: dict[str, str | int | float | Variable] = {}
     setup: list[Command] = []
     cleanup: Cleanup = Cleanup()
     steps: list[Step] = Field(min_length=1)
