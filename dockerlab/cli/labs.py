@@ -288,6 +288,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.model.problems import ContentError
     from dockerlab.runner.catalog import lab_dirs
     from dockerlab.runner.session import LabSession
+    from dockerlab.runner.trust import check_trusted
     from dockerlab.runner.validate import validate
 
     # no paths: the bundled course plus every --content pack
@@ -317,6 +318,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed = True
             continue
         print(f"Validating {loaded.lab.id} ({file})")
+        check_trusted(file, "validate runs the lab's setup, every solution and its cleanup")
         workspace = args.workspace / loaded.lab.id if args.workspace else None
         session = LabSession(loaded, workspace=workspace)
         report = validate(session, say=print)

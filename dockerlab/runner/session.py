@@ -84,7 +84,8 @@ class LabSession:
             except EngineUnavailable:
                 state.swarm_was_active = None
             state.save(self.workspace)
-        check_trusted(self.loaded.path)  # before pulling or building anything for it
+        # before pulling or building anything for it
+        check_trusted(self.loaded.path, self._setup_needs())
         self.ensure_images(on_output)
         outcomes = self.run_all(self.lab.setup, on_output)
         if all(o.ok for o in outcomes):
@@ -92,6 +93,13 @@ class LabSession:
             state.setup_done = True
             state.save(self.workspace)
         return outcomes
+
+    def _setup_needs(self) -> str:
+        count = len(self.lab.setup)
+        if count:
+            plural = "s" if count != 1 else ""
+            return f"setting the lab up runs its {count} `setup:` command{plural}"
+        return "setting the lab up may pull or build the images it declares"
 
     def ensure_images(self, on_output: OutputSink | None = None) -> None:
         """Make the lab's declared images available (pulled, or rebuilt offline stand-ins).
@@ -114,8 +122,8 @@ class LabSession:
         """Run one command in the workspace (skipped, with its note, if a capability is missing).
 
         Raises UntrustedContent for a lab from a folder the learner has not trusted."""
-        check_trusted(self.loaded.path)
         cmd = Command(run=command) if isinstance(command, str) else command
+        check_trusted(self.loaded.path, f"`{_first_line(cmd.run)}` is a shell command")
         missing = [str(c) for c in cmd.requires if str(c) not in self.capabilities]
         present = [str(c) for c in cmd.unless if str(c) in self.capabilities]
         if missing or present:
@@ -171,7 +179,7 @@ class LabSession:
 
     def _evaluate(self, step: Step) -> Result:
         """The check's result; a `command` check of an untrusted lab is refused (ERROR)."""
-        refused = refused_check(self.loaded.path, step.check)
+        refused = refused_check(self.loaded.path, step.check, step.id)
         return Result.error(refused) if refused else evaluate(step.check, self.context())
 
     def diagnose(self, step: Step, output: str) -> list[Diagnosis]:
@@ -216,7 +224,7 @@ class LabSession:
         """Remove exactly what the lab declared: engine resources, logins, paths.
 
         Raises UntrustedContent for an untrusted lab: its `cleanup:` names what gets removed."""
-        check_trusted(self.loaded.path)
+        check_trusted(self.loaded.path, "reset removes what the lab's `cleanup:` names")
         owned = self.owned()
         if owned.leave_swarm and not self._swarm_created():
             owned = Owned(**{**owned.__dict__, "leave_swarm": False})
@@ -253,3 +261,8 @@ def _remove(path: Path, report: CleanupReport, label: str) -> None:
         report.removed.append(label)
     except OSError as exc:
         report.errors.append(f"{label}: {exc.strerror or exc}")
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
