@@ -41,6 +41,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         p.add_argument("step", nargs="?")
         _lab_args(p)
         p.set_defaults(handler=handler)
+        if name == "check":
+            p.add_argument(
+                "--why",
+                action="store_true",
+                help="with STEP: the check's full detail and which diagnoses match the output "
+                "of what you ran (piped in, or --output FILE)",
+            )
+            p.add_argument(
+                "--output",
+                metavar="FILE",
+                help="with --why: the output to diagnose, from FILE ('-' for standard input)",
+            )
 
     p = sub.add_parser("reset", help="remove what the lab created and forget its progress")
     p.add_argument("lab")
@@ -189,6 +201,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_result(f"{step.id}: {step.title}", result)
         if result.passed:
             session.complete(step, assisted=False)
+        if args.why:
+            _print_why(session, step, result, args.output)
         return _exit_for(result)
     if not _ensure_started(session):
         return EXIT_ERROR
@@ -218,6 +232,46 @@ def cmd_check(args: argparse.Namespace) -> int:
             return _exit_for(last)
     print(f"All {len(lab.steps)} steps of '{lab.id}' are done.")
     return EXIT_PASS
+
+
+def _read_output(source: str | None) -> str | None:
+    """The output to diagnose: a file, '-' or a pipe for standard input; None when there is none."""
+    if source and source != "-":
+        try:
+            return Path(source).read_text(encoding="utf-8", errors="replace")[-1_000_000:]
+        except OSError as exc:
+            print(f"dockerlab: cannot read {source}: {exc.strerror}", file=sys.stderr)
+            return None
+    if source == "-" or not sys.stdin.isatty():
+        return sys.stdin.read(1_000_000)
+    return None
+
+
+def _print_why(session: LabSession, step: Step, result: Result, source: str | None) -> None:
+    """What an author (or a curious learner) needs to see: the raw check detail and which of
+    the step's diagnoses the output of the last command matches."""
+    lab = session.lab
+    for line in result.lines():
+        print(f"   detail: {line}")
+    if not step.diagnoses:
+        print(f"Step '{step.id}' has no diagnoses.")
+        return
+    output = _read_output(source)
+    if output is None:
+        print(
+            f"Step '{step.id}' has {len(step.diagnoses)} diagnoses; to see which matches, give "
+            f"the output of what you ran: COMMAND 2>&1 | dockerlab check {lab.id} {step.id} --why"
+        )
+        return
+    found = session.diagnose(step, output)
+    if not found:
+        print(f"No diagnosis of step '{step.id}' matches this output. Patterns tried:")
+        for d in step.diagnoses:
+            print(f"   {d.pattern}")
+        return
+    for d in found:
+        print(f"Diagnosis (pattern {d.pattern!r}):")
+        print("   " + d.explanation.strip().replace("\n", "\n   "))
 
 
 def cmd_solve(args: argparse.Namespace) -> int:

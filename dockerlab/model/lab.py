@@ -51,10 +51,12 @@ def _commands(value: Any) -> Any:
 
 
 class Diagnosis(Strict):
-    """A known mistake: when the learner's last output matches `pattern`, show `explanation`."""
+    """A known mistake: when the learner's last output matches `pattern`, show `explanation`.
+    `example` is the real error text the mistake produces; lint checks that `pattern` matches it."""
 
     pattern: str
     explanation: str
+    example: str | None = None
 
     @field_validator("pattern")
     @classmethod
