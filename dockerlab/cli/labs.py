@@ -112,20 +112,32 @@ def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> Lab
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """Labs by section, in the course map's order and under its titles, as the app shows them;
+    labs no section lists come last, under the app's heading for them."""
+    from dockerlab import paths
+    from dockerlab.model.course import UNLISTED_TITLE, load_course
+    from dockerlab.model.problems import ContentError
     from dockerlab.runner.catalog import load_catalog
 
     catalog = load_catalog()
-    by_section: dict[str, list[str]] = {}
-    for loaded in catalog.labs.values():
-        lab = loaded.lab
-        line = f"  {lab.id:<20} {lab.title} ({lab.minutes} min)"
-        by_section.setdefault(lab.section, []).append(line)
-    for section, lines in by_section.items():
-        print(section)
-        print("\n".join(lines))
-    for problem in catalog.problems:
+    problems = list(catalog.problems)
+    sections: list[tuple[str, list[str]]] = []
+    try:
+        sections = [(s.title, list(s.labs)) for s in load_course(paths.bundled_content()).sections]
+    except ContentError as err:
+        problems += err.problems
+    listed = {lab_id for _, ids in sections for lab_id in ids}
+    sections.append((UNLISTED_TITLE, [i for i in catalog.labs if i not in listed]))
+    for title, ids in sections:
+        labs = [catalog.labs[i].lab for i in ids if i in catalog.labs]
+        if not labs:
+            continue
+        print(title)
+        for lab in labs:
+            print(f"  {lab.id:<20} {lab.title} ({lab.minutes} min)")
+    for problem in problems:
         print(problem, file=sys.stderr)
-    return EXIT_ERROR if catalog.problems else EXIT_PASS
+    return EXIT_ERROR if problems else EXIT_PASS
 
 
 def _print_result(label: str, result: Result) -> None:

@@ -139,7 +139,7 @@ class HttpCheck(Strict):
 
     kind: Literal["http"]
     url: str
-    method: str = "GET"
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     status: int | None = 200
     body: str | None = Field(None, description="a regular expression the body matches")
     headers: dict[str, str] = Field(
