@@ -38,7 +38,7 @@ LAB_TEMPLATE = """\
 format_version: 1
 id: {slug}                     # the folder's name: labs/{slug}/lab.yaml
 title: {title}
-section: private-registry     # a section id of a course map (content/course.yaml); lint warns on others
+section: private-registry     # a section id of a course map (content/course.yaml)
 summary: >
   Run a container in the background and copy a file out of it.
 minutes: 5
