@@ -196,8 +196,27 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"Goal: {step.goal}")
     print(f"(commands run in {session.workspace})\n")
     print(step.instructions.strip())
-    print(f"\nCheck your work: dockerlab check {lab.id} {step.id}")
+    print(f"\nCheck your work: {_command_for(session, args, 'check', lab.id, step.id)}")
     return EXIT_PASS
+
+
+def _command_for(session: LabSession, args: argparse.Namespace, *words: str) -> str:
+    """A dockerlab command line that reaches this same lab: with the --content folder it came
+    from and the --var values given, quoted for the shell."""
+    import shlex
+
+    from dockerlab import paths
+
+    argv = ["dockerlab"]
+    lab_file = session.loaded.path.resolve()
+    for folder in paths.extra_content_dirs():
+        if folder.resolve() in lab_file.parents:
+            argv += ["--content", str(folder)]
+            break
+    argv += list(words)
+    for item in args.var:
+        argv += ["--var", item]
+    return shlex.join(argv)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -232,7 +251,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not result.passed:
             if step.hints and result.status.value == "fail":
                 print(f"   hint: {step.hints[0]}")
-            print(f"   instructions: dockerlab show {lab.id} {step.id}")
+            print(f"   instructions: {_command_for(session, args, 'show', lab.id, step.id)}")
             return _exit_for(result)
         session.complete(step, assisted=False)
         last = result

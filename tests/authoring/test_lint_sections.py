@@ -45,3 +45,29 @@ def test_list_uses_the_course_map_titles_and_the_apps_heading(tmp_path: Path, cl
     headings = [line for line in lines if not line.startswith(" ")]
     assert headings == [s.title for s in course.sections if s.labs] + ["More labs and quizzes"]
     assert lines[-2:] == ["More labs and quizzes", "  tiny                 Tiny (1 min)"]
+
+
+def test_feedback_that_repeats_the_verdict_is_a_warning(tmp_path: Path, cli: Cli) -> None:
+    quiz = tmp_path / "demo.quiz.yaml"
+    quiz.write_text(
+        """\
+format_version: 1
+id: demo
+title: Demo
+section: private-registry
+questions:
+  - id: port
+    type: single
+    prompt: Which port?
+    options:
+      - {id: a, text: "5000", correct: true, feedback: "Right, the API is on 5000."}
+      - {id: b, text: "443", feedback: Not inside the container.}
+    explanation: The registry listens on 5000.
+"""
+    )
+    (problem,) = lint([quiz]).warnings
+    assert (problem.line, problem.column) == (10, 56)
+    assert "feedback starts with 'Right'" in problem.message
+    # the scaffold's own quiz does not do it
+    assert cli("new", "quiz", "mine", "--dir", str(tmp_path / "new"))[0] == 0
+    assert not lint([tmp_path / "new"]).problems
