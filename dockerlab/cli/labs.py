@@ -282,7 +282,9 @@ def _print_why(session: LabSession, step: Step, result: Result, source: str | No
     """What an author (or a curious learner) needs to see: the raw check detail and which of
     the step's diagnoses the output of the last command matches."""
     lab = session.lab
-    for line in result.lines():
+    if result.detail:
+        print(f"   observed: {result.detail}")
+    for line in result.lines()[1:]:
         print(f"   detail: {line}")
     if not step.diagnoses:
         print(f"Step '{step.id}' has no diagnoses.")

@@ -63,9 +63,33 @@ def test_check_why_names_the_matching_diagnosis(
         "--content", str(pack), "check", "tiny", "run-box", "--why", *box, "--output", str(output)
     )
     assert code == 1  # the container is not there: the check fails, and says so in detail
-    assert f"detail: ✗ container 'tiny-box-{unique}' does not exist" in out
+    assert f"✗ run-box: Run a box: container 'tiny-box-{unique}' does not exist" in out
     assert "Diagnosis (pattern 'Conflict\\\\. The container name" in out
     assert "remove it with `docker rm -f`" in out
     monkeypatch.setattr("sys.stdin", io.StringIO("all fine\n"))
     code, out, _ = cli("--content", str(pack), "check", "tiny", "run-box", "--why", *box)
     assert "No diagnosis of step 'run-box' matches this output" in out
+
+
+@pytest.mark.engine
+def test_a_check_message_is_what_the_learner_reads_and_why_shows_the_raw_line(
+    tmp_path: Path, cli: Cli, engine: object, unique: str
+) -> None:
+    pack = tmp_path / "pack"
+    said = "Your container is not running yet: start it with docker container run -d."
+    write_lab(
+        pack,
+        GOOD_LAB.replace(
+            '          name: "{{ box }}"',
+            f'          name: "{{{{ box }}}}"\n          message: "{said}"',
+        ),
+    )
+    box = ["--var", f"box=tiny-box-{unique}"]
+    code, out, _ = cli("--content", str(pack), "check", "tiny", "run-box", *box)
+    assert code == 1
+    assert f"✗ run-box: Run a box: {said}" in out
+    assert "does not exist" not in out
+    code, out, _ = cli(
+        "--content", str(pack), "check", "tiny", "run-box", "--why", *box, "--output", "/dev/null"
+    )
+    assert f"observed: container 'tiny-box-{unique}' does not exist" in out
