@@ -195,7 +195,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if step.goal:
         print(f"Goal: {step.goal}")
     print(f"(commands run in {session.workspace})\n")
-    print(step.instructions.strip())
+    print(session.filled(step).instructions.strip())
     print(f"\nCheck your work: {_command_for(session, args, 'check', lab.id, step.id)}")
     return EXIT_PASS
 

@@ -82,6 +82,59 @@ class Variable(Strict):
     description: str | None = None
 
 
+class ManifestSource(Strict):
+    """A registry's manifest for a tag (any of the four manifest media types)."""
+
+    url: str
+    repository: str
+    tag: str = "latest"
+    ca_file: str | None = None
+    insecure: bool = False
+    username: str | None = None
+    password: str | None = None
+
+
+class PortSource(Strict):
+    """The host port a container publishes for one of its ports."""
+
+    container: str
+    port: int | str = Field(description="the container's port, e.g. 5000 or 5000/tcp")
+
+
+class JsonSource(Strict):
+    """A value from a JSON file (workspace-relative) or an HTTP GET's body, by JMESPath."""
+
+    file: str | None = None
+    url: str | None = None
+    query: str
+
+
+class Capture(Strict):
+    """A value a step records when its check passes; later steps use it as `{{ name }}`.
+    Exactly one source: `image_id` (a local image's ID), `repo_digest` (the digest a local image
+    has in its reference's repository, after a push or pull), `manifest` (the digest a registry
+    serves for a tag), `host_port` (a published port), `json` (a value in a JSON document)."""
+
+    image_id: str | None = None
+    repo_digest: str | None = None
+    manifest: ManifestSource | None = None
+    host_port: PortSource | None = None
+    json_value: JsonSource | None = Field(None, alias="json")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Capture:
+        given = [
+            k
+            for k in ("image_id", "repo_digest", "manifest", "host_port", "json_value")
+            if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "a capture needs exactly one of image_id, repo_digest, manifest, host_port, json"
+            )
+        return self
+
+
 class Step(Strict):
     """One thing the learner does, and the check that proves it is done."""
 
@@ -93,6 +146,11 @@ class Step(Strict):
     hints: list[str] = []
     check: Check
     diagnoses: list[Diagnosis] = []
+    capture: dict[str, Capture] = Field(
+        {},
+        description="values recorded when the check passes, for later steps as {{ name }} "
+        "(kept in the lab's state; reset forgets them)",
+    )
     passes_before_solution: str | None = Field(
         None,
         description="why this step's check may already pass before its solution (validate "

@@ -11,6 +11,7 @@ from dockerlab.model.problems import ContentError
 from dockerlab.model.validate import build
 from dockerlab.model.variables import (
     apply_overrides,
+    captured_names,
     declared_variables,
     resolve_nested,
     substitute,
@@ -49,6 +50,10 @@ def load_lab(
     declared, var_problems = declared_variables(src, capabilities)
     var_problems += apply_overrides(src, declared, overrides or {})
     values = resolve_nested({name: var.value for name, var in declared.items()})
+    captured, capture_problems = captured_names(src, declared)
+    var_problems += capture_problems
+    # filled in at run time, once the step that records them has passed
+    values.update({name: f"{{{{ {name} }}}}" for name in captured})
     data, sub_problems = substitute(src, values)
     if var_problems and isinstance(data, dict):
         data = {**data, "variables": {}}  # already reported, once, by declared_variables

@@ -288,3 +288,28 @@ def parse_var_args(items: Iterable[str]) -> dict[str, str | int]:
             )
         out[name.strip()] = value
     return out
+
+
+def captured_names(
+    src: Source, declared: Mapping[str, Declared]
+) -> tuple[list[str], list[Problem]]:
+    """The names steps record with `capture:`; one that is also a declared variable, or that two
+    steps record, is a problem."""
+    names: list[str] = []
+    problems: list[Problem] = []
+    steps = src.data.get("steps") if isinstance(src.data, dict) else None
+    for j, step in enumerate(steps if isinstance(steps, list) else []):
+        capture = step.get("capture") if isinstance(step, dict) else None
+        for name in capture if isinstance(capture, dict) else {}:
+            where = ("steps", j, "capture", name)
+            if name in declared:
+                problems.append(
+                    src.problem(
+                        where, f"'{name}' is a variable already; name the capture apart", key=True
+                    )
+                )
+            elif name in names:
+                problems.append(src.problem(where, f"another step captures '{name}'", key=True))
+            else:
+                names.append(str(name))
+    return names, problems

@@ -16,6 +16,7 @@ from dockerlab.engine.client import Engine, EngineUnavailable
 from dockerlab.engine.ownership import CleanupReport, Owned, cleanup, leftovers, swarm_active
 from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
+from dockerlab.runner.capture import CaptureMissing, fill, record, waiting_for
 from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
 from dockerlab.runner.state import LabState
 from dockerlab.runner.trust import check_trusted, refused_check
@@ -153,7 +154,19 @@ class LabSession:
 
     def solve(self, step: Step, on_output: OutputSink | None = None) -> list[CommandOutcome]:
         """Run a step's reference solution (the learner asked: recorded as assisted)."""
-        return self.run_all(step.solution, on_output)
+        return self.run_all(self.filled(step).solution, on_output)
+
+    # -- captured values ----------------------------------------------------------------------
+    def captures(self) -> dict[str, str]:
+        """Each name a step captures -> the id of that step."""
+        return {name: s.id for s in self.lab.steps for name in s.capture}
+
+    def filled(self, step: Step) -> Step:
+        """`step` with the values earlier steps captured filled in (instructions, solution,
+        check); a value not captured yet stays `{{ name }}`."""
+        if not self.captures():
+            return step
+        return fill(step, LabState.load(self.workspace).captured)
 
     # -- checking ---------------------------------------------------------------------------
     def check(self, step: Step) -> Result:
@@ -178,9 +191,33 @@ class LabSession:
             time.sleep(interval)
 
     def _evaluate(self, step: Step) -> Result:
-        """The check's result; a `command` check of an untrusted lab is refused (ERROR)."""
+        """The check's result; a `command` check of an untrusted lab is refused (ERROR). A step
+        that uses a value not captured yet FAILs, naming the step that captures it; a step
+        that captures records its values when it passes."""
+        step = self.filled(step)
+        captures = self.captures()
+        waiting = waiting_for(step, captures)
+        if waiting:
+            name = waiting[0]
+            return Result.fail(
+                f"this step uses {{{{ {name} }}}}, which step '{captures[name]}' records when its "
+                "check passes: do that step first"
+            )
         refused = refused_check(self.loaded.path, step.check, step.id)
-        return Result.error(refused) if refused else evaluate(step.check, self.context())
+        if refused:
+            return Result.error(refused)
+        ctx = self.context()
+        result = evaluate(step.check, ctx)
+        if result.passed and step.capture:
+            try:
+                values = record(step, ctx)
+            except CaptureMissing as exc:
+                return Result.fail(f"{result.message}, but the value to record is missing: {exc}")
+            state = LabState.load(self.workspace)
+            if any(state.captured.get(k) != v for k, v in values.items()):
+                state.captured.update(values)
+                state.save(self.workspace)
+        return result
 
     def diagnose(self, step: Step, output: str) -> list[Diagnosis]:
         """The step's known mistakes whose pattern matches the learner's last output."""
