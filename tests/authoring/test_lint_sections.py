@@ -71,3 +71,12 @@ questions:
     # the scaffold's own quiz does not do it
     assert cli("new", "quiz", "mine", "--dir", str(tmp_path / "new"))[0] == 0
     assert not lint([tmp_path / "new"]).problems
+
+
+def test_show_prints_a_check_command_that_reaches_the_same_lab(tmp_path: Path, cli: Cli) -> None:
+    write_lab(tmp_path, GOOD_LAB)
+    code, out, _ = cli("--content", str(tmp_path), "show", "tiny", "--var", "box=my box")
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        f"Check your work: dockerlab --content {tmp_path} check tiny run-box --var 'box=my box'"
+    )
