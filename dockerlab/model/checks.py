@@ -166,6 +166,11 @@ class HttpCheck(CheckSpec):
     def _regex(cls, v: str | None) -> str | None:
         return _compiles(v)
 
+    @field_validator("method", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return v.upper() if isinstance(v, str) else v
+
 
 class SwarmCheck(CheckSpec):
     """This engine's swarm: active or not, and whether this node is a manager."""
