@@ -19,9 +19,9 @@ from pathlib import Path
 
 from dockerlab.authoring.lint_labs import lint_lab
 from dockerlab.authoring.lint_quizzes import labs_dir_for, lint_course, lint_quiz
-from dockerlab.authoring.lint_report import ERROR, WARNING, format_problem
+from dockerlab.authoring.lint_report import ERROR, WARNING, as_mapping, format_problem, warning
 from dockerlab.model.loader import LAB_FILE
-from dockerlab.model.problems import Problem
+from dockerlab.model.problems import ContentError, Problem, did_you_mean
 from dockerlab.model.yamlsource import Source
 
 __all__ = [
@@ -137,6 +137,34 @@ def _cross_file(kind: str, ids: list[tuple[str, Path, Source]], severity: str) -
     return problems
 
 
+def _section_problems(labs: list[tuple[str, Path, Source]], courses: list[Path]) -> list[Problem]:
+    """A lab whose `section:` no course map defines (the bundled one, or one being linted)."""
+    from dockerlab import paths
+    from dockerlab.model.course import UNLISTED_TITLE, load_course
+
+    known: list[str] = []
+    for file in [paths.bundled_content() / "course.yaml", *courses]:
+        try:
+            known += [s.id for s in load_course(file).sections]
+        except (ContentError, OSError):
+            continue  # the course map's own problems are reported by lint_course
+    problems: list[Problem] = []
+    for _, _, src in labs:
+        section = as_mapping(src.data).get("section")
+        if isinstance(section, str) and section not in known:
+            problems.append(
+                warning(
+                    src,
+                    ("section",),
+                    f"section '{section}' is not a section of any course map "
+                    f"(sections: {', '.join(known) or 'none'}); `dockerlab list` and the app "
+                    f"show this lab under '{UNLISTED_TITLE}'",
+                    did_you_mean(section, known),
+                )
+            )
+    return problems
+
+
 def default_paths() -> list[Path]:
     """What the app loads: the bundled course, then every --content / $DOCKERLAB_CONTENT folder."""
     from dockerlab import paths
@@ -162,6 +190,7 @@ def lint(paths: Sequence[Path] | None = None) -> LintResult:
             quiz_ids.append((quiz_id, file, src))
     for file in files.courses:
         problems += lint_course(file)
+    problems += _section_problems(lab_ids, files.courses)
     problems += _cross_file("lab", lab_ids, ERROR)
     problems += _cross_file("quiz", quiz_ids, WARNING)
     unique = list(dict.fromkeys(problems))

@@ -17,6 +17,7 @@ from dockerlab.authoring.lint_report import (
     warning,
     without_echoes,
 )
+from dockerlab.authoring.lint_steps import step_problems
 from dockerlab.engine.refs import normalize, repository
 from dockerlab.model.checks import (
     AllCheck,
@@ -69,25 +70,6 @@ def _load_problems(path: Path, src: Source) -> tuple[Lab | None, list[Problem]]:
                         )
                     )
     return lab, problems
-
-
-def _hint_problems(lab: Lab, src: Source) -> list[Problem]:
-    problems: list[Problem] = []
-    for j, step in enumerate(lab.steps):
-        count = len(step.hints)
-        if count >= 2:
-            continue
-        where: PathKey = ("steps", j, "hints") if count else ("steps", j, "id")
-        have = "no hints" if count == 0 else "only one hint"
-        problems.append(
-            warning(
-                src,
-                where,
-                f"step '{step.id}' has {have}; give at least two: a nudge first, the command last",
-                key=count > 0,
-            )
-        )
-    return problems
 
 
 @dataclass
@@ -220,10 +202,9 @@ def lint_lab(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
     duplicates = duplicate_ids(src, "steps", "step")
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
-    problems += duplicates + _folder_problem(path, src)
+    problems += duplicates + _folder_problem(path, src) + step_problems(src)
     if lab is not None:
         uses = list(_uses(lab))
-        problems += _hint_problems(lab, src)
         problems += _image_problems(lab, uses, src)
         problems += _cleanup_problems(lab, uses, src)
     lab_id = as_mapping(src.data).get("id")

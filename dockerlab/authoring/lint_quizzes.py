@@ -3,11 +3,19 @@ course loader, plus every entry that points nowhere)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from dockerlab.authoring.lint_report import PLACELESS, as_mapping, duplicate_ids, without_echoes
+from dockerlab.authoring.lint_report import (
+    PLACELESS,
+    as_list,
+    as_mapping,
+    duplicate_ids,
+    warning,
+    without_echoes,
+)
 from dockerlab.model.problems import ContentError, Problem
-from dockerlab.model.yamlsource import Source, read_yaml
+from dockerlab.model.yamlsource import PathKey, Source, read_yaml
 
 
 def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
@@ -25,9 +33,38 @@ def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
     duplicates = duplicate_ids(src, "questions", "question")
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
-    problems += duplicates
+    problems += duplicates + verdict_echoes(src)
     quiz_id = as_mapping(src.data).get("id")
     return (quiz_id if isinstance(quiz_id, str) else None), src, problems
+
+
+VERDICT = re.compile(r"(right|correct|wrong|incorrect)\b", re.IGNORECASE)
+FEEDBACK_KEYS = ("feedback", "feedback_true", "feedback_false")
+
+
+def verdict_echoes(src: Source) -> list[Problem]:
+    """Feedback that starts with a verdict: the quiz already prints "Right." or "Wrong." before
+    it, so the learner would read "Right. Right, ..."."""
+    problems: list[Problem] = []
+    for i, question in enumerate(as_list(as_mapping(src.data).get("questions"))):
+        places: list[tuple[PathKey, object]] = [
+            (("questions", i, key), as_mapping(question).get(key)) for key in FEEDBACK_KEYS
+        ]
+        for j, option in enumerate(as_list(as_mapping(question).get("options"))):
+            at: PathKey = ("questions", i, "options", j, "feedback")
+            places.append((at, as_mapping(option).get("feedback")))
+        for where, text in places:
+            found = VERDICT.match(text.strip()) if isinstance(text, str) else None
+            if found:
+                problems.append(
+                    warning(
+                        src,
+                        where,
+                        f"feedback starts with '{found.group(0)}': the quiz already says "
+                        "'Right.' or 'Wrong.' before it; start with the reason",
+                    )
+                )
+    return problems
 
 
 def labs_dir_for(course_file: Path) -> Path:

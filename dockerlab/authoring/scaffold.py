@@ -38,7 +38,7 @@ LAB_TEMPLATE = """\
 format_version: 1
 id: {slug}                     # the folder's name: labs/{slug}/lab.yaml
 title: {title}
-section: my-section           # the course map section (content/course.yaml) that lists this lab
+section: private-registry     # a section id of a course map (content/course.yaml)
 summary: >
   Run a container in the background and copy a file out of it.
 minutes: 5
@@ -126,7 +126,7 @@ questions:
       - id: port-5000
         text: "5000"
         correct: true
-        feedback: Right, the registry serves its HTTP API on port 5000.
+        feedback: The registry serves its HTTP API on port 5000.
       - id: port-443
         text: "443"
         feedback: >-
@@ -141,21 +141,21 @@ questions:
       - id: registry-host
         text: The registry's host and port
         correct: true
-        feedback: Right, `127.0.0.1:5000` says where the image is pushed and pulled.
+        feedback: "`127.0.0.1:5000` says where the image is pushed and pulled."
       - id: tag
         text: A tag
         correct: true
-        feedback: Right, `latest` is the tag.
+        feedback: "`latest` is the tag."
       - id: password
         text: A password
-        feedback: No, credentials never go in an image name; `docker login` stores them.
+        feedback: Credentials never go in an image name; `docker login` stores them.
     explanation: An image reference is `[host[:port]/]path[:tag][@digest]`.
 
   - id: localhost-https
     type: true_false
     prompt: Docker pushes to a registry on 127.0.0.1 without HTTPS.
     answer: true
-    feedback_true: Right, registries on 127.0.0.0/8 are exempt from the HTTPS rule.
+    feedback_true: Registries on 127.0.0.0/8 are exempt from the HTTPS rule.
     feedback_false: It does; only registries outside 127.0.0.0/8 need HTTPS.
     explanation: Docker insists on HTTPS except for registries on localhost.
 

@@ -7,6 +7,7 @@ Each check family lives in its own module and registers an evaluator for its mod
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from dockerlab.checks.context import CheckContext
@@ -41,13 +42,23 @@ def evaluate(spec: Any, ctx: CheckContext) -> Result:
     if fn is None:
         return Result(Status.ERROR, f"no evaluator for check kind '{getattr(spec, 'kind', spec)}'")
     try:
-        return fn(spec, ctx)
+        return _with_message(spec, fn(spec, ctx))
     except EngineUnavailable as exc:
         return Result(Status.ERROR, f"could not ask the Docker engine: {exc}")
     except Exception as exc:  # noqa: BLE001 - a check must never crash the runner or the app
         return Result(
             Status.ERROR, f"{getattr(spec, 'kind', 'check')} check failed to run: {exc!r}"
         )
+
+
+def _with_message(spec: Any, result: Result) -> Result:
+    """A failing check with an author's `message`: the learner reads it; the observed-vs-expected
+    line moves to `detail`. ERROR keeps its own message (we could not tell; the author's sentence
+    would be a guess)."""
+    message = getattr(spec, "message", None)
+    if message and result.status is Status.FAIL:
+        return replace(result, message=message, detail=result.message)
+    return result
 
 
 _LOADED = False
@@ -76,4 +87,5 @@ FAMILIES: tuple[str, ...] = (
     "login",
     "daemon",
     "command",
+    "jsondoc",
 )

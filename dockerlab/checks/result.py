@@ -24,6 +24,8 @@ class Result:
     status: Status
     message: str
     children: tuple[Result, ...] = field(default=())
+    # the observed-vs-expected line, when `message` is the author's sentence for the learner
+    detail: str | None = None
 
     @property
     def passed(self) -> bool:

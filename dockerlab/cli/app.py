@@ -12,6 +12,18 @@ def open_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.print_help()
         print("\n(no terminal to draw the app in: use the commands above)")
         return 0
+    from dockerlab.cli.common import print_problems
+    from dockerlab.cli.labs import parse_vars
+    from dockerlab.model.problems import ContentError
+    from dockerlab.runner.catalog import undeclared_overrides
+
+    overrides = parse_vars(args.app_vars)
+    if overrides is None:
+        return 2
+    problems = undeclared_overrides(overrides)
+    if problems:
+        print_problems(ContentError(problems))
+        return 2
     try:
         from dockerlab.tui.app import run_app
     except ImportError:

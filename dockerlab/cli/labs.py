@@ -41,6 +41,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         p.add_argument("step", nargs="?")
         _lab_args(p)
         p.set_defaults(handler=handler)
+        if name == "check":
+            p.add_argument(
+                "--why",
+                action="store_true",
+                help="with STEP: the check's full detail and which diagnoses match the output "
+                "of what you ran (piped in, or --output FILE)",
+            )
+            p.add_argument(
+                "--output",
+                metavar="FILE",
+                help="with --why: the output to diagnose, from FILE ('-' for standard input)",
+            )
 
     p = sub.add_parser("reset", help="remove what the lab created and forget its progress")
     p.add_argument("lab")
@@ -57,14 +69,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(handler=cmd_validate)
 
 
-def parse_vars(items: list[str]) -> dict[str, str | int]:
-    out: dict[str, str | int] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise SystemExit(f"dockerlab: --var needs NAME=VALUE, got '{item}'")
-        out[name.strip()] = int(value) if value.strip().isdigit() else value
-    return out
+def parse_vars(items: list[str]) -> dict[str, str | int] | None:
+    """The --var arguments, or None after printing why one is malformed."""
+    from dockerlab.model.problems import ContentError
+    from dockerlab.model.variables import parse_var_args
+
+    try:
+        return parse_var_args(items)
+    except ContentError as err:
+        print_problems(err)
+        return None
 
 
 def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> LabSession | None:
@@ -73,8 +87,11 @@ def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> Lab
     from dockerlab.runner.catalog import resolve
     from dockerlab.runner.session import LabSession
 
+    overrides = parse_vars(args.var)
+    if overrides is None:
+        return None
     try:
-        loaded = resolve(args.lab, parse_vars(args.var))
+        loaded = resolve(args.lab, overrides)
     except ContentError as err:
         print_problems(err)
         return None
@@ -95,20 +112,32 @@ def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> Lab
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """Labs by section, in the course map's order and under its titles, as the app shows them;
+    labs no section lists come last, under the app's heading for them."""
+    from dockerlab import paths
+    from dockerlab.model.course import UNLISTED_TITLE, load_course
+    from dockerlab.model.problems import ContentError
     from dockerlab.runner.catalog import load_catalog
 
     catalog = load_catalog()
-    by_section: dict[str, list[str]] = {}
-    for loaded in catalog.labs.values():
-        lab = loaded.lab
-        line = f"  {lab.id:<20} {lab.title} ({lab.minutes} min)"
-        by_section.setdefault(lab.section, []).append(line)
-    for section, lines in by_section.items():
-        print(section)
-        print("\n".join(lines))
-    for problem in catalog.problems:
+    problems = list(catalog.problems)
+    sections: list[tuple[str, list[str]]] = []
+    try:
+        sections = [(s.title, list(s.labs)) for s in load_course(paths.bundled_content()).sections]
+    except ContentError as err:
+        problems += err.problems
+    listed = {lab_id for _, ids in sections for lab_id in ids}
+    sections.append((UNLISTED_TITLE, [i for i in catalog.labs if i not in listed]))
+    for title, ids in sections:
+        labs = [catalog.labs[i].lab for i in ids if i in catalog.labs]
+        if not labs:
+            continue
+        print(title)
+        for lab in labs:
+            print(f"  {lab.id:<20} {lab.title} ({lab.minutes} min)")
+    for problem in problems:
         print(problem, file=sys.stderr)
-    return EXIT_ERROR if catalog.problems else EXIT_PASS
+    return EXIT_ERROR if problems else EXIT_PASS
 
 
 def _print_result(label: str, result: Result) -> None:
@@ -166,9 +195,28 @@ def cmd_show(args: argparse.Namespace) -> int:
     if step.goal:
         print(f"Goal: {step.goal}")
     print(f"(commands run in {session.workspace})\n")
-    print(step.instructions.strip())
-    print(f"\nCheck your work: dockerlab check {lab.id} {step.id}")
+    print(session.filled(step).instructions.strip())
+    print(f"\nCheck your work: {_command_for(session, args, 'check', lab.id, step.id)}")
     return EXIT_PASS
+
+
+def _command_for(session: LabSession, args: argparse.Namespace, *words: str) -> str:
+    """A dockerlab command line that reaches this same lab: with the --content folder it came
+    from and the --var values given, quoted for the shell."""
+    import shlex
+
+    from dockerlab import paths
+
+    argv = ["dockerlab"]
+    lab_file = session.loaded.path.resolve()
+    for folder in paths.extra_content_dirs():
+        if folder.resolve() in lab_file.parents:
+            argv += ["--content", str(folder)]
+            break
+    argv += list(words)
+    for item in args.var:
+        argv += ["--var", item]
+    return shlex.join(argv)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -184,6 +232,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_result(f"{step.id}: {step.title}", result)
         if result.passed:
             session.complete(step, assisted=False)
+        if args.why:
+            _print_why(session, step, result, args.output)
         return _exit_for(result)
     if not _ensure_started(session):
         return EXIT_ERROR
@@ -201,7 +251,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not result.passed:
             if step.hints and result.status.value == "fail":
                 print(f"   hint: {step.hints[0]}")
-            print(f"   instructions: dockerlab show {lab.id} {step.id}")
+            print(f"   instructions: {_command_for(session, args, 'show', lab.id, step.id)}")
             return _exit_for(result)
         session.complete(step, assisted=False)
         last = result
@@ -213,6 +263,48 @@ def cmd_check(args: argparse.Namespace) -> int:
             return _exit_for(last)
     print(f"All {len(lab.steps)} steps of '{lab.id}' are done.")
     return EXIT_PASS
+
+
+def _read_output(source: str | None) -> str | None:
+    """The output to diagnose: a file, '-' or a pipe for standard input; None when there is none."""
+    if source and source != "-":
+        try:
+            return Path(source).read_text(encoding="utf-8", errors="replace")[-1_000_000:]
+        except OSError as exc:
+            print(f"dockerlab: cannot read {source}: {exc.strerror}", file=sys.stderr)
+            return None
+    if source == "-" or not sys.stdin.isatty():
+        return sys.stdin.read(1_000_000)
+    return None
+
+
+def _print_why(session: LabSession, step: Step, result: Result, source: str | None) -> None:
+    """What an author (or a curious learner) needs to see: the raw check detail and which of
+    the step's diagnoses the output of the last command matches."""
+    lab = session.lab
+    if result.detail:
+        print(f"   observed: {result.detail}")
+    for line in result.lines()[1:]:
+        print(f"   detail: {line}")
+    if not step.diagnoses:
+        print(f"Step '{step.id}' has no diagnoses.")
+        return
+    output = _read_output(source)
+    if output is None:
+        print(
+            f"Step '{step.id}' has {len(step.diagnoses)} diagnoses; to see which matches, give "
+            f"the output of what you ran: COMMAND 2>&1 | dockerlab check {lab.id} {step.id} --why"
+        )
+        return
+    found = session.diagnose(step, output)
+    if not found:
+        print(f"No diagnosis of step '{step.id}' matches this output. Patterns tried:")
+        for d in step.diagnoses:
+            print(f"   {d.pattern}")
+        return
+    for d in found:
+        print(f"Diagnosis (pattern {d.pattern!r}):")
+        print("   " + d.explanation.strip().replace("\n", "\n   "))
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -283,6 +375,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.model.problems import ContentError
     from dockerlab.runner.catalog import lab_dirs
     from dockerlab.runner.session import LabSession
+    from dockerlab.runner.trust import check_trusted
     from dockerlab.runner.validate import validate
 
     # no paths: the bundled course plus every --content pack
@@ -293,6 +386,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.runner.catalog import applicable_overrides, machine_capabilities
 
     overrides = parse_vars(args.var)
+    if overrides is None:
+        return EXIT_ERROR
+    from dockerlab.runner.catalog import undeclared_overrides
+
+    unknown = undeclared_overrides(overrides, files)
+    if unknown:
+        print_problems(ContentError(unknown))
+        return EXIT_ERROR
     caps = machine_capabilities()
     reports: list[LabReport] = []
     failed = False
@@ -304,6 +405,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             failed = True
             continue
         print(f"Validating {loaded.lab.id} ({file})")
+        check_trusted(file, "validate runs the lab's setup, every solution and its cleanup")
         workspace = args.workspace / loaded.lab.id if args.workspace else None
         session = LabSession(loaded, workspace=workspace)
         report = validate(session, say=print)

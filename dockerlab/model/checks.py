@@ -9,9 +9,20 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, JsonValue, field_validator, model_validator
 
 from dockerlab.model.base import Strict
+
+
+class CheckSpec(Strict):
+    """What every check kind may carry: `message`, the sentence a learner reads when the check
+    fails, instead of the observed-vs-expected line (which stays available: `check --why`)."""
+
+    message: str | None = Field(
+        None,
+        description="shown to the learner when the check fails, instead of the observed-vs-"
+        "expected line (that line is kept for `dockerlab check LAB STEP --why`)",
+    )
 
 
 class PortSpec(Strict):
@@ -30,7 +41,7 @@ class MountSpec(Strict):
     type: Literal["bind", "volume"] | None = None
 
 
-class ContainerCheck(Strict):
+class ContainerCheck(CheckSpec):
     """A container, by name: its state, image, ports, mounts, environment and restart policy."""
 
     kind: Literal["container"]
@@ -43,7 +54,7 @@ class ContainerCheck(Strict):
     restart: Literal["no", "always", "unless-stopped", "on-failure"] | None = None
 
 
-class ImageCheck(Strict):
+class ImageCheck(CheckSpec):
     """A local image by reference: present or absent, optionally the same image as another."""
 
     kind: Literal["image"]
@@ -52,7 +63,7 @@ class ImageCheck(Strict):
     same_as: str | None = None
 
 
-class RegistryCheck(Strict):
+class RegistryCheck(CheckSpec):
     """A registry spoken to over the Registry HTTP API V2.
 
     Every assertion given must hold: `auth_required` (401 with a Basic realm and no
@@ -108,7 +119,7 @@ class HtpasswdSpec(Strict):
     password: str
 
 
-class FileCheck(Strict):
+class FileCheck(CheckSpec):
     """A path in the lab workspace (or absolute): existence, type, content, mode, certificate."""
 
     kind: Literal["file"]
@@ -134,12 +145,12 @@ class FileCheck(Strict):
         return v
 
 
-class HttpCheck(Strict):
+class HttpCheck(CheckSpec):
     """An HTTP(S) request: status, body pattern, TLS trust."""
 
     kind: Literal["http"]
     url: str
-    method: str = "GET"
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     status: int | None = 200
     body: str | None = Field(None, description="a regular expression the body matches")
     headers: dict[str, str] = Field(
@@ -155,8 +166,13 @@ class HttpCheck(Strict):
     def _regex(cls, v: str | None) -> str | None:
         return _compiles(v)
 
+    @field_validator("method", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return v.upper() if isinstance(v, str) else v
 
-class SwarmCheck(Strict):
+
+class SwarmCheck(CheckSpec):
     """This engine's swarm: active or not, and whether this node is a manager."""
 
     kind: Literal["swarm"]
@@ -172,7 +188,7 @@ class ServicePortSpec(Strict):
     mode: Literal["ingress", "host"] | None = None
 
 
-class ServiceCheck(Strict):
+class ServiceCheck(CheckSpec):
     """A swarm service: present/absent, running replicas (converged), image, published ports."""
 
     kind: Literal["service"]
@@ -183,7 +199,7 @@ class ServiceCheck(Strict):
     ports: list[ServicePortSpec] = []
 
 
-class LoginCheck(Strict):
+class LoginCheck(CheckSpec):
     """The Docker client configuration holds credentials for `registry` (credsStore aware)."""
 
     kind: Literal["login"]
@@ -198,7 +214,7 @@ class CertsDSpec(Strict):
     matches: str | None = None
 
 
-class DaemonCheck(Strict):
+class DaemonCheck(CheckSpec):
     """The engine's registry settings: insecure registries, mirrors, certs.d trust."""
 
     kind: Literal["daemon"]
@@ -207,7 +223,7 @@ class DaemonCheck(Strict):
     certs_d: CertsDSpec | None = None
 
 
-class CommandCheck(Strict):
+class CommandCheck(CheckSpec):
     """The escape hatch: a shell command run in the workspace, its exit code and output."""
 
     kind: Literal["command"]
@@ -222,21 +238,61 @@ class CommandCheck(Strict):
         return _compiles(v)
 
 
-class AllCheck(Strict):
+class JsonCheck(CheckSpec):
+    """A JSON document, from a file (workspace-relative) or an HTTP GET's body: it must be valid
+    JSON, and the JMESPath `query` into it must give a value (`exists`), equal `equals`, or
+    contain `contains` (an item of a list, a key of an object, a part of a string)."""
+
+    kind: Literal["json"]
+    file: str | None = None
+    url: str | None = None
+    ca_file: str | None = None
+    insecure: bool = False
+    query: str | None = Field(
+        None, description="a JMESPath expression (https://jmespath.org), e.g. tags or name"
+    )
+    equals: JsonValue = Field(None, description="the value the query must give")
+    contains: JsonValue = Field(None, description="what the query's value must contain")
+
+    @field_validator("query")
+    @classmethod
+    def _jmespath(cls, v: str | None) -> str | None:
+        if v is not None:
+            import jmespath
+            from jmespath.exceptions import JMESPathError
+
+            try:
+                jmespath.compile(v)
+            except JMESPathError as exc:
+                raise ValueError(f"'{v}' is not a JMESPath expression: {exc}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _one_source(self) -> JsonCheck:
+        if (self.file is None) == (self.url is None):
+            raise ValueError("give exactly one of file and url")
+        if self.url is not None and not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"'{self.url}' needs a scheme: http://{self.url}")
+        if self.query is None and self.model_fields_set & {"equals", "contains"}:
+            raise ValueError("equals and contains need a query")
+        return self
+
+
+class AllCheck(CheckSpec):
     """Every check given must pass."""
 
     kind: Literal["all"]
     checks: list[Check] = Field(min_length=1)
 
 
-class AnyCheck(Strict):
+class AnyCheck(CheckSpec):
     """At least one of the checks given must pass."""
 
     kind: Literal["any"]
     checks: list[Check] = Field(min_length=1)
 
 
-class NotCheck(Strict):
+class NotCheck(CheckSpec):
     """The check given must fail (an ERROR stays an ERROR)."""
 
     kind: Literal["not"]
@@ -263,6 +319,7 @@ Check = Annotated[
     | LoginCheck
     | DaemonCheck
     | CommandCheck
+    | JsonCheck
     | AllCheck
     | AnyCheck
     | NotCheck,

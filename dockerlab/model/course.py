@@ -173,6 +173,10 @@ def _structure_problems(course: Course, src: Source) -> list[Problem]:
     return problems
 
 
+# The heading of labs and quizzes that no section of the course map lists (a --content pack)
+UNLISTED_TITLE = "More labs and quizzes"
+
+
 def load_course(path: Path) -> Course:
     """Load the course map (a file, or a folder holding course.yaml).
 

@@ -51,10 +51,12 @@ def _commands(value: Any) -> Any:
 
 
 class Diagnosis(Strict):
-    """A known mistake: when the learner's last output matches `pattern`, show `explanation`."""
+    """A known mistake: when the learner's last output matches `pattern`, show `explanation`.
+    `example` is the real error text the mistake produces; lint checks that `pattern` matches it."""
 
     pattern: str
     explanation: str
+    example: str | None = None
 
     @field_validator("pattern")
     @classmethod
@@ -66,12 +68,71 @@ class Diagnosis(Strict):
         return v
 
 
-class Variable(Strict):
-    """A variable whose value depends on the machine: `when` maps a capability to the value used
-    where the machine has it (first match wins); `default` otherwise."""
+VariableType = Literal["string", "integer", "port", "tag", "host", "path"]
 
-    default: str | int
-    when: dict[Capability, str | int] = {}
+
+class Variable(Strict):
+    """A declared variable: its `type` (how `--var` values are parsed and checked; by default
+    `integer` for a whole-number default, else `string`), its `default`, and `when`: a map from a
+    capability to the value used where the machine has it (first match wins)."""
+
+    type: VariableType | None = None
+    default: str | int | float
+    when: dict[Capability, str | int | float] = {}
+    description: str | None = None
+
+
+class ManifestSource(Strict):
+    """A registry's manifest for a tag (any of the four manifest media types)."""
+
+    url: str
+    repository: str
+    tag: str = "latest"
+    ca_file: str | None = None
+    insecure: bool = False
+    username: str | None = None
+    password: str | None = None
+
+
+class PortSource(Strict):
+    """The host port a container publishes for one of its ports."""
+
+    container: str
+    port: int | str = Field(description="the container's port, e.g. 5000 or 5000/tcp")
+
+
+class JsonSource(Strict):
+    """A value from a JSON file (workspace-relative) or an HTTP GET's body, by JMESPath."""
+
+    file: str | None = None
+    url: str | None = None
+    query: str
+
+
+class Capture(Strict):
+    """A value a step records when its check passes; later steps use it as `{{ name }}`.
+    Exactly one source: `image_id` (a local image's ID), `repo_digest` (the digest a local image
+    has in its reference's repository, after a push or pull), `manifest` (the digest a registry
+    serves for a tag), `host_port` (a published port), `json` (a value in a JSON document)."""
+
+    image_id: str | None = None
+    repo_digest: str | None = None
+    manifest: ManifestSource | None = None
+    host_port: PortSource | None = None
+    json_value: JsonSource | None = Field(None, alias="json")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Capture:
+        given = [
+            k
+            for k in ("image_id", "repo_digest", "manifest", "host_port", "json_value")
+            if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "a capture needs exactly one of image_id, repo_digest, manifest, host_port, json"
+            )
+        return self
 
 
 class Step(Strict):
@@ -85,6 +146,11 @@ class Step(Strict):
     hints: list[str] = []
     check: Check
     diagnoses: list[Diagnosis] = []
+    capture: dict[str, Capture] = Field(
+        {},
+        description="values recorded when the check passes, for later steps as {{ name }} "
+        "(kept in the lab's state; reset forgets them)",
+    )
     passes_before_solution: str | None = Field(
         None,
         description="why this step's check may already pass before its solution (validate "
@@ -123,7 +189,7 @@ class Lab(Strict):
     minutes: int = Field(gt=0)
     requires: list[Capability] = [Capability.ENGINE]
     images: list[str] = []
-    variables: dict[str, str | int | Variable] = {}
+    variables: dict[str, str | int | float | Variable] = {}
     setup: list[Command] = []
     cleanup: Cleanup = Cleanup()
     steps: list[Step] = Field(min_length=1)

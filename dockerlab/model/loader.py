@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dockerlab.model.lab import Lab
-from dockerlab.model.problems import ContentError, Problem
+from dockerlab.model.problems import ContentError
 from dockerlab.model.validate import build
-from dockerlab.model.variables import resolve_nested, substitute
+from dockerlab.model.variables import (
+    apply_overrides,
+    captured_names,
+    declared_variables,
+    resolve_nested,
+    substitute,
+)
 from dockerlab.model.yamlsource import Source, read_yaml
 
 LAB_FILE = "lab.yaml"
@@ -27,42 +33,6 @@ class LoadedLab:
         return self.path.parent
 
 
-def _scalar(value: object) -> bool:
-    return isinstance(value, str | int) and not isinstance(value, bool)
-
-
-def _declared_variables(
-    src: Source, capabilities: Collection[str]
-) -> tuple[dict[str, str | int], list[Problem]]:
-    """Each variable's value on this machine: its default, or its `when:` value for a capability
-    the machine has (e.g. ingress publishing only where the routing mesh works)."""
-    raw = src.data.get("variables", {}) if isinstance(src.data, dict) else {}
-    if not isinstance(raw, dict):
-        return {}, [src.problem(("variables",), "variables must be a mapping of name: default")]
-    values: dict[str, str | int] = {}
-    problems: list[Problem] = []
-    for name, value in raw.items():
-        if _scalar(value):
-            values[str(name)] = value
-            continue
-        if isinstance(value, dict) and _scalar(value.get("default")):
-            chosen = value["default"]
-            for capability, alternative in (value.get("when") or {}).items():
-                if capability in capabilities and _scalar(alternative):
-                    chosen = alternative
-                    break
-            values[str(name)] = chosen
-            continue
-        problems.append(
-            src.problem(
-                ("variables", name),
-                f"variable '{name}' needs a string or number, "
-                "or {default: ..., when: {capability: ...}}",
-            )
-        )
-    return values, problems
-
-
 def load_lab(
     path: Path,
     overrides: Mapping[str, str | int] | None = None,
@@ -77,15 +47,16 @@ def load_lab(
     src, problems = read_yaml(path)
     if problems:
         raise ContentError(problems)
-    values, var_problems = _declared_variables(src, capabilities)
-    unknown = [k for k in (overrides or {}) if k not in values]
-    for name in unknown:
-        var_problems.append(
-            Problem(str(path), 1, 1, f"--var {name}: this lab has no variable '{name}'")
-        )
-    values.update({k: v for k, v in (overrides or {}).items() if k in values})
-    values = resolve_nested(values)
+    declared, var_problems = declared_variables(src, capabilities)
+    var_problems += apply_overrides(src, declared, overrides or {})
+    values = resolve_nested({name: var.value for name, var in declared.items()})
+    captured, capture_problems = captured_names(src, declared)
+    var_problems += capture_problems
+    # filled in at run time, once the step that records them has passed
+    values.update({name: f"{{{{ {name} }}}}" for name in captured})
     data, sub_problems = substitute(src, values)
+    if var_problems and isinstance(data, dict):
+        data = {**data, "variables": {}}  # already reported, once, by declared_variables
     filled = Source(file=src.file, data=data, value_at=src.value_at, key_at=src.key_at)
     lab = build(Lab, filled, var_problems + sub_problems)
     return LoadedLab(lab=lab, path=path)

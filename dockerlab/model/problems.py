@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a content file, at file:line:column (both 1-based)."""
+    """One thing wrong in a content file, at file:line:column (both 1-based; line 0 when the
+    problem is not in a file, e.g. a malformed --var on the command line)."""
 
     file: str
     line: int
@@ -19,7 +20,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        text = f"{where}: {self.message}"
         if self.suggestion:
             text += f" (did you mean '{self.suggestion}'?)"
         return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any, TypeVar, get_args, get_origin
@@ -130,7 +131,11 @@ def problems_from(exc: ValidationError, src: Source, root: type[BaseModel]) -> l
             if kind == "string_type" and isinstance(err.get("input"), dict):
                 msg += " (YAML read a mapping: quote text that contains ': ')"
             field = ".".join(str(p) for p in path) or "document"
-            problems.append(src.problem(path, f"{field}: {msg}"))
+            hint = None
+            if kind == "literal_error" and isinstance(err.get("input"), str):
+                choices = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+                hint = did_you_mean(err["input"], choices)
+            problems.append(src.problem(path, f"{field}: {msg}", hint))
     return problems
 
 

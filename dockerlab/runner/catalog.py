@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,19 +74,58 @@ def load_catalog(
     return catalog
 
 
+def _declared_names(file: Path) -> set[str]:
+    from dockerlab.model.yamlsource import read_yaml
+
+    src, _ = read_yaml(file)
+    declared = src.data.get("variables", {}) if isinstance(src.data, dict) else {}
+    return {str(k) for k in declared} if isinstance(declared, dict) else set()
+
+
 def applicable_overrides(
     file: Path, overrides: dict[str, str | int] | None
 ) -> dict[str, str | int]:
     """Only the overrides this lab declares (a --var for one lab must not break the others)."""
     if not overrides:
         return {}
-    from dockerlab.model.yamlsource import read_yaml
-
-    src, _ = read_yaml(file)
-    declared = src.data.get("variables", {}) if isinstance(src.data, dict) else {}
-    if not isinstance(declared, dict):
-        return {}
+    declared = _declared_names(file)
     return {k: v for k, v in overrides.items() if k in declared}
+
+
+def undeclared_overrides(
+    overrides: dict[str, str | int] | None, files: list[Path] | None = None
+) -> list[Problem]:
+    """A --var that no lab (of `files`, default every lab) declares: a typo, said with the
+    closest declared name."""
+    if not overrides:
+        return []
+    declared: set[str] = set()
+    for file in lab_files() if files is None else files:
+        declared |= _declared_names(file)
+    problems = []
+    for name, value in overrides.items():
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            problems.append(
+                Problem(
+                    "command line",
+                    0,
+                    0,
+                    f"--var {name}={value}: no lab has a variable '{name}' (variables: {known})",
+                    did_you_mean(name, declared),
+                )
+            )
+    return problems
+
+
+def looks_like_path(target: str) -> bool:
+    """`./x`, `labs/x`, `x/lab.yaml`: a path. A bare word is a lab id first."""
+    return (
+        "/" in target
+        or os.sep in target
+        or target.startswith(".")
+        or target.endswith((".yaml", ".yml"))
+    )
 
 
 def resolve(
@@ -93,14 +133,23 @@ def resolve(
     overrides: dict[str, str | int] | None = None,
     capabilities: set[str] | None = None,
 ) -> LoadedLab:
-    """A lab by id, or by path to its folder or lab.yaml. Raises KeyError or ContentError."""
-    path = Path(target)
+    """A lab by id, or by path to its folder or lab.yaml. An id wins over a folder of the same
+    name in the current directory unless the argument looks like a path. Every --var must be one
+    of the lab's variables. Raises KeyError or ContentError."""
     caps = machine_capabilities() if capabilities is None else capabilities
-    if path.exists():
+    path = Path(target)
+    if looks_like_path(target):
+        if not path.exists():
+            raise KeyError(f"no lab folder or lab.yaml at '{target}'")
         return load_lab(path, overrides, caps)
     catalog = load_catalog(overrides, caps)
-    if target not in catalog.labs:
-        mine = [p for p in catalog.problems if Path(p.file).parent.name == target]
-        if mine:
-            raise ContentError(mine)
+    if target in catalog.labs:
+        loaded = catalog.labs[target]
+        # reloaded with every override, so one the lab does not declare is reported
+        return load_lab(loaded.path, overrides, caps) if overrides else loaded
+    mine = [p for p in catalog.problems if Path(p.file).parent.name == target]
+    if mine:
+        raise ContentError(mine)
+    if path.is_dir() and (path / LAB_FILE).is_file():
+        return load_lab(path, overrides, caps)
     return catalog.get(target)

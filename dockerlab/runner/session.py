@@ -16,6 +16,7 @@ from dockerlab.engine.client import Engine, EngineUnavailable
 from dockerlab.engine.ownership import CleanupReport, Owned, cleanup, leftovers, swarm_active
 from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
+from dockerlab.runner.capture import CaptureMissing, fill, record, waiting_for
 from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
 from dockerlab.runner.state import LabState
 from dockerlab.runner.trust import check_trusted, refused_check
@@ -84,7 +85,8 @@ class LabSession:
             except EngineUnavailable:
                 state.swarm_was_active = None
             state.save(self.workspace)
-        check_trusted(self.loaded.path)  # before pulling or building anything for it
+        # before pulling or building anything for it
+        check_trusted(self.loaded.path, self._setup_needs())
         self.ensure_images(on_output)
         outcomes = self.run_all(self.lab.setup, on_output)
         if all(o.ok for o in outcomes):
@@ -92,6 +94,13 @@ class LabSession:
             state.setup_done = True
             state.save(self.workspace)
         return outcomes
+
+    def _setup_needs(self) -> str:
+        count = len(self.lab.setup)
+        if count:
+            plural = "s" if count != 1 else ""
+            return f"setting the lab up runs its {count} `setup:` command{plural}"
+        return "setting the lab up may pull or build the images it declares"
 
     def ensure_images(self, on_output: OutputSink | None = None) -> None:
         """Make the lab's declared images available (pulled, or rebuilt offline stand-ins).
@@ -114,8 +123,8 @@ class LabSession:
         """Run one command in the workspace (skipped, with its note, if a capability is missing).
 
         Raises UntrustedContent for a lab from a folder the learner has not trusted."""
-        check_trusted(self.loaded.path)
         cmd = Command(run=command) if isinstance(command, str) else command
+        check_trusted(self.loaded.path, f"`{_first_line(cmd.run)}` is a shell command")
         missing = [str(c) for c in cmd.requires if str(c) not in self.capabilities]
         present = [str(c) for c in cmd.unless if str(c) in self.capabilities]
         if missing or present:
@@ -145,7 +154,19 @@ class LabSession:
 
     def solve(self, step: Step, on_output: OutputSink | None = None) -> list[CommandOutcome]:
         """Run a step's reference solution (the learner asked: recorded as assisted)."""
-        return self.run_all(step.solution, on_output)
+        return self.run_all(self.filled(step).solution, on_output)
+
+    # -- captured values ----------------------------------------------------------------------
+    def captures(self) -> dict[str, str]:
+        """Each name a step captures -> the id of that step."""
+        return {name: s.id for s in self.lab.steps for name in s.capture}
+
+    def filled(self, step: Step) -> Step:
+        """`step` with the values earlier steps captured filled in (instructions, solution,
+        check); a value not captured yet stays `{{ name }}`."""
+        if not self.captures():
+            return step
+        return fill(step, LabState.load(self.workspace).captured)
 
     # -- checking ---------------------------------------------------------------------------
     def check(self, step: Step) -> Result:
@@ -170,9 +191,33 @@ class LabSession:
             time.sleep(interval)
 
     def _evaluate(self, step: Step) -> Result:
-        """The check's result; a `command` check of an untrusted lab is refused (ERROR)."""
-        refused = refused_check(self.loaded.path, step.check)
-        return Result.error(refused) if refused else evaluate(step.check, self.context())
+        """The check's result; a `command` check of an untrusted lab is refused (ERROR). A step
+        that uses a value not captured yet FAILs, naming the step that captures it; a step
+        that captures records its values when it passes."""
+        step = self.filled(step)
+        captures = self.captures()
+        waiting = waiting_for(step, captures)
+        if waiting:
+            name = waiting[0]
+            return Result.fail(
+                f"this step uses {{{{ {name} }}}}, which step '{captures[name]}' records when its "
+                "check passes: do that step first"
+            )
+        refused = refused_check(self.loaded.path, step.check, step.id)
+        if refused:
+            return Result.error(refused)
+        ctx = self.context()
+        result = evaluate(step.check, ctx)
+        if result.passed and step.capture:
+            try:
+                values = record(step, ctx)
+            except CaptureMissing as exc:
+                return Result.fail(f"{result.message}, but the value to record is missing: {exc}")
+            state = LabState.load(self.workspace)
+            if any(state.captured.get(k) != v for k, v in values.items()):
+                state.captured.update(values)
+                state.save(self.workspace)
+        return result
 
     def diagnose(self, step: Step, output: str) -> list[Diagnosis]:
         """The step's known mistakes whose pattern matches the learner's last output."""
@@ -216,7 +261,7 @@ class LabSession:
         """Remove exactly what the lab declared: engine resources, logins, paths.
 
         Raises UntrustedContent for an untrusted lab: its `cleanup:` names what gets removed."""
-        check_trusted(self.loaded.path)
+        check_trusted(self.loaded.path, "reset removes what the lab's `cleanup:` names")
         owned = self.owned()
         if owned.leave_swarm and not self._swarm_created():
             owned = Owned(**{**owned.__dict__, "leave_swarm": False})
@@ -253,3 +298,8 @@ def _remove(path: Path, report: CleanupReport, label: str) -> None:
         report.removed.append(label)
     except OSError as exc:
         report.errors.append(f"{label}: {exc.strerror or exc}")
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -40,12 +40,14 @@ class UntrustedContent(Exception):
     """A lab from a folder the learner has not trusted (or that changed since) tried to run a
     command."""
 
-    def __init__(self, folder: Path, *, changed: bool = False) -> None:
+    def __init__(self, folder: Path, *, changed: bool = False, needs: str = "") -> None:
         self.folder = folder
         self.changed = changed
+        self.needs = needs
         why = "have changed since you trusted them" if changed else "are not trusted yet"
+        what = f"{needs}, and " if needs else ""
         super().__init__(
-            f"labs from {folder} {why}: read them, then run `dockerlab trust {folder}`"
+            f"{what}labs from {folder} {why}: read them, then run `dockerlab trust {folder}`"
         )
 
 
@@ -182,9 +184,10 @@ def _content_root(path: Path) -> Path:
     return folder
 
 
-def check_trusted(path: Path) -> None:
+def check_trusted(path: Path, needs: str = "") -> None:
     """Raise UntrustedContent unless the lab at `path` (its lab.yaml or folder) may run commands:
-    it is bundled, or a folder holding it is trusted with its current content."""
+    it is bundled, or a folder holding it is trusted with its current content. `needs` says what
+    wanted to run ("setting the lab up runs its 2 setup commands"), for the refusal."""
     path = path.resolve()
     if is_bundled(path):
         return
@@ -196,8 +199,8 @@ def check_trusted(path: Path) -> None:
                 return
             changed = folder
     if changed is not None:
-        raise UntrustedContent(changed, changed=True)
-    raise UntrustedContent(_content_root(path))
+        raise UntrustedContent(changed, changed=True, needs=needs)
+    raise UntrustedContent(_content_root(path), needs=needs)
 
 
 def is_trusted(path: Path) -> bool:
@@ -222,13 +225,14 @@ def runs_commands(check: object) -> bool:
     return False
 
 
-def refused_check(path: Path, check: object) -> str | None:
+def refused_check(path: Path, check: object, step_id: str = "") -> str | None:
     """Why a check may not run for the lab at `path`, or None. Checks read state and run for
     any lab, except `command` checks: they run shell commands, so only for trusted labs."""
     if not runs_commands(check):
         return None
     try:
-        check_trusted(path)
+        where = f"the check of step '{step_id}'" if step_id else "this check"
+        check_trusted(path, f"{where} runs a shell command (a `command` check)")
     except UntrustedContent as exc:
-        return f"this check runs a shell command, and {exc}"
+        return str(exc)
     return None

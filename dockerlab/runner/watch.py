@@ -218,6 +218,15 @@ def _leaf(check: m.Check, ctx: CheckContext) -> WatchPlan:
             poll_interval=POLL_UNWATCHED,
             reasons=("the daemon's registry settings",),
         )
+    if isinstance(check, m.JsonCheck):
+        if check.file is not None:
+            return WatchPlan(files=(ctx.path(check.file),), reasons=(f"file {check.file}",))
+        return WatchPlan(
+            rules=(EventRule("container", CONTAINER_ACTIONS), EventRule("image", IMAGE_ACTIONS)),
+            files=_ca(check.ca_file, ctx),
+            poll_interval=POLL_UNWATCHED,
+            reasons=(f"{check.url}",),
+        )
     # a command check (or a kind this module does not know yet): nothing announces it
     kind = getattr(check, "kind", "check")
     return WatchPlan(poll_interval=POLL_UNWATCHED, reasons=(f"{kind} (on a timer)",))

@@ -323,9 +323,9 @@ def create_app(
 ) -> DockerLabApp:
     """The app as the CLI builds it (tests and benchmarks build it here too)."""
     if options is None and args is not None and getattr(args, "app_vars", None):
-        from dockerlab.cli.labs import parse_vars
+        from dockerlab.model.variables import parse_var_args
 
-        options = AppOptions(overrides=parse_vars(args.app_vars))
+        options = AppOptions(overrides=parse_var_args(args.app_vars))
     return DockerLabApp(options)
 
 

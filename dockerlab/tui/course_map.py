@@ -146,6 +146,8 @@ def load_course_data() -> CourseData:
 
 def _add_unlisted(data: CourseData) -> None:
     """Labs and quizzes no section lists (a --content pack, or no course map) still show up."""
+    from dockerlab.model.course import UNLISTED_TITLE
+
     listed_labs = {lab for s in data.sections for lab in s.labs}
     listed_quizzes = {q for s in data.sections for q in s.quizzes}
     labs = tuple(i for i in data.labs if i not in listed_labs)
@@ -154,7 +156,7 @@ def _add_unlisted(data: CourseData) -> None:
         data.sections.append(
             SectionInfo(
                 "more",
-                "More labs and quizzes",
+                UNLISTED_TITLE,
                 "Found outside the course map (e.g. --content).",
                 labs=labs,
                 quizzes=quizzes,

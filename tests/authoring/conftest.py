@@ -44,7 +44,7 @@ GOOD_LAB = """
     format_version: 1
     id: tiny
     title: Tiny
-    section: test
+    section: private-registry
     summary: A tiny lab for tests.
     minutes: 1
     images: ["busybox:latest"]

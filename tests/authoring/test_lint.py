@@ -14,7 +14,7 @@ BROKEN = """
     format_version: 1
     id: tiny
     title: Tiny
-    section: test
+    section: private-registry
     summary: A tiny lab.
     minutes: 1
     images: ["busybox:latest"]
@@ -125,7 +125,7 @@ def test_a_step_without_hints_or_solution(tmp_path: Path) -> None:
         """
         id: tiny
         title: Tiny
-        section: test
+        section: private-registry
         summary: s
         minutes: 1
         steps:
@@ -145,7 +145,7 @@ def test_images_used_but_not_declared_are_warnings_with_the_place(tmp_path: Path
         """
         id: tiny
         title: Tiny
-        section: test
+        section: private-registry
         summary: s
         minutes: 1
         images: ["registry:2", "nginx:1.25"]
@@ -187,7 +187,7 @@ def test_resources_created_but_not_in_cleanup_are_warnings(tmp_path: Path) -> No
         """
         id: tiny
         title: Tiny
-        section: test
+        section: private-registry
         summary: s
         minutes: 1
         images: [busybox]
@@ -258,7 +258,7 @@ QUIZ = """
     format_version: 1
     id: my-quiz
     title: My quiz
-    section: test
+    section: private-registry
     questions:
       - id: one
         type: true_false

@@ -137,7 +137,10 @@ def test_checks_run_for_untrusted_labs_but_command_checks_are_refused(tmp_path: 
     session = _session(lab, tmp_path)
     result = session.check(session.lab.steps[0])
     assert result.status is Status.ERROR
-    assert "this check runs a shell command, and labs from" in result.message
+    assert (
+        "the check of step 'run-box' runs a shell command (a `command` check), and labs from"
+        in result.message
+    )
     assert not (tmp_path / "ws" / "ran.txt").exists()
     file_only = write_lab(
         tmp_path / "other",

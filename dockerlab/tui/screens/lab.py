@@ -165,9 +165,8 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
         else:
             number = lab.steps.index(step) + 1
             goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
-            md.update(
-                f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{step.instructions}"
-            )
+            text = self.session.filled(step).instructions  # with values earlier steps captured
+            md.update(f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{text}")
         self.query_one("#instructions-scroll").scroll_home(animate=False)
         self._show_feedback()
         self.refresh_bindings()  # hint/solution keys are off once the lab is done
