@@ -76,4 +76,5 @@ FAMILIES: tuple[str, ...] = (
     "login",
     "daemon",
     "command",
+    "pipeline",
 )

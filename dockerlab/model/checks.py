@@ -12,6 +12,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, field_validator, model_validator
 
 from dockerlab.model.base import Strict
+from dockerlab.model.pipeline_checks import NotificationCheck, RegistryImageCheck
 
 
 class PortSpec(Strict):
@@ -263,6 +264,8 @@ Check = Annotated[
     | LoginCheck
     | DaemonCheck
     | CommandCheck
+    | RegistryImageCheck
+    | NotificationCheck
     | AllCheck
     | AnyCheck
     | NotCheck,
