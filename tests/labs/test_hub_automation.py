@@ -10,8 +10,8 @@ on its own registry (a unique name on a free port) and workspace.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -407,7 +407,7 @@ def test_the_lab_declares_its_receiver_and_its_labelled_images() -> None:
         c.run
         for st in lab.steps
         for c in st.solution
-        if "> src/Dockerfile" in c.run or "> base/Dockerfile" in c.run
+        if re.search(r"(?<!>)> (src|base)/Dockerfile", c.run)  # written, not appended to
     ]
     assert len(written) == 2
     assert all(f"LABEL {LABEL}" in text for text in written)
