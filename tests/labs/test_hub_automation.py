@@ -411,3 +411,45 @@ def test_the_lab_declares_its_receiver_and_its_labelled_images() -> None:
     ]
     assert len(written) == 2
     assert all(f"LABEL {LABEL}" in text for text in written)
+
+
+# --- the whole lab, and what its cleanup leaves ---------------------------------------------
+
+
+def _processes_in(folder: Path) -> list[str]:
+    """Command lines of the processes whose working folder is `folder` (the receiver's is)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and (proc / "cwd").resolve() == folder.resolve():
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("engine_lock")
+@pytest.mark.timeout(600, func_only=True)
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc to find the receiver")
+def test_validate_stops_the_receiver_and_removes_every_image_it_built(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from dockerlab.runner.validate import validate
+
+    workspace = tmp_path / "hub-automation"
+    s = LabSession(load_lab(LAB), engine, workspace=workspace)
+    seen: list[str] = []
+
+    def receiver_running(message: str) -> None:
+        if "[repository-link] after" in message:  # the receiver runs between the steps
+            seen.extend(_processes_in(workspace))
+
+    report = validate(s, receiver_running)
+    assert report.ok, [(st.step_id, st.problem) for st in report.steps] + [report.problem]
+    assert any("receiver.py" in line for line in seen), seen
+    assert report.cleanup is not None
+    assert any(r.startswith("process receiver.py (pid ") for r in report.cleanup.removed)
+    assert _processes_in(workspace) == []
+    assert docker("images", "-aq", "--filter", f"label={LABEL}") == ""
+    assert run("docker", "container", "inspect", "registry").strip().startswith("[]")
