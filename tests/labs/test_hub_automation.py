@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -180,6 +181,26 @@ def test_the_hook_builds_and_the_checks_refuse_the_near_misses(
         status, message = check(s, on_base)
         assert status is Status.FAIL
         assert "is not built on the base the registry has now" in message
+
+        # a push with nothing new runs no hook
+        output = sh(s, "git -C src push origin main")
+        assert "Everything up-to-date" in output
+        diagnosed(s, "automated-build", output, "Everything up-to-date")
+        # a build that fails: git push still succeeds (post-receive cannot undo it), no image
+        sh(
+            s,
+            "echo v5 > src/message.txt && git -C src commit -qam v5 && git -C src push origin main",
+        )
+        status, message = check(s, app)
+        assert status is Status.PASS, message
+        sh(s, "echo 'RUN test -f /etc/app.conf' >> src/Dockerfile && git -C src commit -qam broken")
+        pushed = run_shell("git -C src push origin main", s.workspace, env=s.env())
+        assert pushed.exit_code == 0
+        assert "returned a non-zero code: 1" in pushed.output
+        diagnosed(s, "break-and-mend", pushed.output, "returned a non-zero code")
+        status, message = check(s, app)
+        assert status is Status.FAIL
+        assert "was built from commit" in message
     finally:
         report = cleanup(
             engine,
@@ -195,6 +216,44 @@ def test_the_hook_builds_and_the_checks_refuse_the_near_misses(
 
 def image_of(port: int, repo: str) -> str:
     return f"127.0.0.1:{port}/{repo}"
+
+
+def test_pushing_before_the_first_commit_is_explained(tmp_path: Path) -> None:
+    s = session(5000, tmp_path)
+    # a clone with nothing committed yet
+    output = sh(s, "git init -q --bare -b main hub.git && git clone -q hub.git src 2>/dev/null")
+    output = sh(s, "git -C src push origin main")
+    assert "src refspec main does not match any" in output
+    diagnosed(s, "source-and-registry", output, "src refspec main does not match any")
+
+
+def test_a_registry_on_a_port_in_use_is_explained(made: Created, tmp_path: Path) -> None:
+    """With --network host the registry binds the port itself: its log says it is taken."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        s = session(port, tmp_path)
+        s.workspace.mkdir(exist_ok=True)
+        setup = "".join(run_shell(c.run, s.workspace, env=s.env()).output for c in s.lab.setup)
+        name = f"dl-hub-bind-{SUFFIX}"
+        made.containers.append(name)
+        run_cmd = solve_command(s, "source-and-registry", "docker container run")
+        sh(s, run_cmd.replace("--name registry", f"--name {name}"))
+        wait_until(lambda: "address already in use" in run("docker", "logs", name), "it fails")
+    output = run("docker", "container", "logs", name)
+    assert "bind: address already in use" in output, setup + output
+    diagnosed(s, "source-and-registry", output, "address already in use")
+
+
+def test_python_outside_the_workspace_is_explained(tmp_path: Path) -> None:
+    output = run(sys.executable, str(tmp_path / "receiver.py"), "--port", "1")
+    assert "can't open file" in output
+    diagnosed(session(5000, tmp_path), "webhook", output, "receiver")
+
+
+def solve_command(s: LabSession, step_id: str, containing: str) -> str:
+    return next(c.run for c in s.lab.step(step_id).solution if containing in c.run)
 
 
 def test_a_commit_without_a_git_identity_is_explained(tmp_path: Path) -> None:
