@@ -126,6 +126,14 @@ class Cleanup(Strict):
     processes: list[Process] = Field([], description="helper processes to stop, by pidfile")
     swarm: Literal["keep", "leave-if-created"] = "keep"
 
+    @field_validator("image_labels")
+    @classmethod
+    def _key_value(cls, v: list[str]) -> list[str]:
+        for label in v:
+            if not label.partition("=")[0] or "=" not in label:
+                raise ValueError(f"'{label}' is not KEY=VALUE, e.g. org.dockerlab.lab=my-lab")
+        return v
+
 
 class Lab(Strict):
     """A lab file (`labs/<slug>/lab.yaml`)."""

@@ -215,7 +215,8 @@ class LabSession:
         return LabState.load(self.workspace).swarm_was_active is False
 
     def cleanup(self) -> CleanupReport:
-        """Remove exactly what the lab declared: engine resources, logins, paths.
+        """Remove exactly what the lab declared: its helper processes first (a receiver could
+        react to the removals), then engine resources, logins, paths.
 
         Raises UntrustedContent for an untrusted lab: its `cleanup:` names what gets removed."""
         check_trusted(self.loaded.path)
