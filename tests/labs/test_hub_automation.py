@@ -512,3 +512,76 @@ def test_validate_stops_the_receiver_and_removes_every_image_it_built(
     assert _processes_in(workspace) == []
     assert docker("images", "-aq", "--filter", f"label={LABEL}") == ""
     assert run("docker", "container", "inspect", "registry").strip().startswith("[]")
+
+
+def test_registry_image_reads_all_four_manifest_types(
+    engine: Engine, registry: int, made: Created, tmp_path: Path
+) -> None:
+    """docker 20.10 pushes a Docker v2 manifest; the same image is stored here also as an OCI
+    manifest, and behind an OCI index and a Docker manifest list, as BuildKit pushes them."""
+    url = f"http://127.0.0.1:{registry}"
+    ref = f"127.0.0.1:{registry}/labelled"
+    made.images.append(ref)
+    build = subprocess.run(
+        ["docker", "build", "-q", "--label", "stage=tested", "-t", ref, "-"],
+        input="FROM busybox\n", capture_output=True, text=True, check=False,
+        env={**os.environ, "DOCKER_BUILDKIT": "0"},
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    docker("push", ref)
+    docker_v2 = "application/vnd.docker.distribution.manifest.v2+json"
+    got = requests.get(
+        f"{url}/v2/labelled/manifests/latest", headers={"Accept": docker_v2}, timeout=10
+    )
+    manifest = got.json()
+    assert manifest["mediaType"] == docker_v2
+    oci = {
+        **manifest,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {**manifest["config"], "mediaType": "application/vnd.oci.image.config.v1+json"},
+        "layers": [
+            {**layer, "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip"}
+            for layer in manifest["layers"]
+        ],
+    }
+    platform = {"architecture": "amd64", "os": "linux"}
+    entry = {"digest": got.headers["Docker-Content-Digest"], "size": len(got.content)}
+    uploads = {
+        "oci": (oci["mediaType"], oci),
+        "index": (
+            "application/vnd.oci.image.index.v1+json",
+            {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+             "manifests": [{**entry, "mediaType": docker_v2, "platform": platform}]},
+        ),
+        "list": (
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            {"schemaVersion": 2,
+             "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+             "manifests": [{**entry, "mediaType": docker_v2, "platform": platform}]},
+        ),
+    }  # fmt: skip
+    for tag, (media_type, body) in uploads.items():
+        put = requests.put(
+            f"{url}/v2/labelled/manifests/{tag}",
+            data=json.dumps(body),
+            headers={"Content-Type": media_type},
+            timeout=10,
+        )
+        assert put.status_code == 201, put.text
+    ctx = CheckContext(engine=engine, workspace=tmp_path)
+    for tag in ("latest", "oci", "index", "list"):
+        spec = RegistryImageCheck(
+            kind="registry_image",
+            url=url,
+            repository="labelled",
+            tag=tag,
+            labels={"stage": "test.*"},
+        )
+        result = evaluate(spec, ctx)
+        assert (tag, result.status) == (tag, Status.PASS), result.message
+    wrong = RegistryImageCheck(
+        kind="registry_image", url=url, repository="labelled", tag="index", labels={"stage": "prod"}
+    )
+    result = evaluate(wrong, ctx)
+    assert result.status is Status.FAIL
+    assert result.message == "labelled:index has stage='tested', which is not 'prod'"
