@@ -82,6 +82,8 @@ def registry(made: Created) -> Iterator[int]:
     made.containers.append(name)
     docker("run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5000", "registry:2")
     wait_until(answers(f"http://127.0.0.1:{port}/v2/"), "the registry answers")
+    said = requests.get(f"http://127.0.0.1:{port}/v2/", timeout=5)
+    assert said.headers.get("Docker-Distribution-Api-Version") == "registry/2.0", said.headers
     yield port
     subprocess.run(["docker", "rm", "-f", "-v", name], capture_output=True, check=False)
 
@@ -114,7 +116,7 @@ def test_the_hook_builds_and_the_checks_refuse_the_near_misses(
         )
         assert "Successfully tagged" in output
         status, message = check(s, app)
-        assert status is Status.PASS, message
+        assert status is Status.PASS, f"{message}\n{output}\n{run('docker', 'ps', '-a')}"
 
         # committed but not pushed: the registry's image is of an older commit
         sh(s, "echo v4 > src/message.txt && git -C src commit -qam v4")
