@@ -66,7 +66,9 @@ class Receiver:
             self.write(event)
             if not isinstance(event, dict):
                 continue
-            target = event.get("target") or {}
+            target = event.get("target")
+            if not isinstance(target, dict):
+                continue
             if target.get("tag"):
                 name = f"{target.get('repository')}:{target.get('tag')}"
                 print(f"receiver: {event.get('action')} {name} {target.get('digest')}", flush=True)
