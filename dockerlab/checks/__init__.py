@@ -88,4 +88,5 @@ FAMILIES: tuple[str, ...] = (
     "daemon",
     "command",
     "jsondoc",
+    "pipeline",
 )

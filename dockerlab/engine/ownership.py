@@ -21,6 +21,7 @@ class Owned:
     containers: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     images: tuple[str, ...] = ()
+    image_labels: tuple[str, ...] = ()  # "KEY=VALUE": every image with that label
     volumes: tuple[str, ...] = ()
     networks: tuple[str, ...] = ()
     leave_swarm: bool = False
@@ -64,6 +65,8 @@ def cleanup(engine: Engine, owned: Owned) -> CleanupReport:
             _try(report, f"container {name}", client.api.remove_container, name, force=True, v=True)
         for ref in owned.images:
             _try(report, f"image {ref}", client.api.remove_image, familiar(ref))
+        if owned.image_labels:
+            _remove_labelled(engine, owned.image_labels, report)
         for name in owned.volumes:
             _try(report, f"volume {name}", client.api.remove_volume, name, force=True)
         for name in owned.networks:
@@ -71,6 +74,43 @@ def cleanup(engine: Engine, owned: Owned) -> CleanupReport:
         if owned.leave_swarm and swarm_active(engine):
             _try(report, "swarm (this lab created it)", client.api.leave_swarm, force=True)
     return report
+
+
+def _labelled(engine: Engine, labels: tuple[str, ...]) -> list[str]:
+    """IDs of every image (intermediate ones too) carrying one of the `KEY=VALUE` labels."""
+    ids: list[str] = []
+    for label in labels:
+        found: list[dict[str, Any]] = engine.call(
+            lambda cl, lb=label: cl.api.images(all=True, filters={"label": lb})  # type: ignore[misc]
+        )
+        ids += [str(i["Id"]) for i in found if str(i["Id"]) not in ids]
+    return ids
+
+
+def _remove_labelled(engine: Engine, labels: tuple[str, ...], report: CleanupReport) -> None:
+    """Remove the labelled images with all their names; a parent is refused while it has a
+    child, so repeat until a round removes nothing."""
+    from docker.errors import APIError, NotFound
+
+    refused: dict[str, str] = {}
+    while True:
+        removed = 0
+        for image_id in _labelled(engine, labels):
+            try:
+                engine.client.api.remove_image(image_id, force=True)
+                removed += 1
+                refused.pop(image_id, None)
+                report.removed.append(f"image {image_id[7:19]} (labelled)")
+            except NotFound:
+                pass
+            except APIError as exc:
+                refused[image_id] = str(exc.explanation or exc)
+        if removed == 0:
+            break
+    left = _labelled(engine, labels)  # a refused parent may have gone with its last child
+    report.errors += [
+        f"image {i[7:19]} (labelled): {why}" for i, why in refused.items() if i in left
+    ]
 
 
 def _wait_tasks_gone(engine: Engine, services: tuple[str, ...], timeout: float = 30) -> None:
@@ -113,6 +153,7 @@ def leftovers(engine: Engine, owned: Owned, swarm_created: bool) -> list[str]:
         for ref in owned.images:
             if exists(client.api.inspect_image, familiar(ref)):
                 out.append(f"image {ref}")
+        out += [f"image {i[7:19]} (labelled)" for i in _labelled(engine, owned.image_labels)]
         for name in owned.volumes:
             if exists(client.api.inspect_volume, name):
                 out.append(f"volume {name}")

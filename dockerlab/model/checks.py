@@ -11,18 +11,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, JsonValue, field_validator, model_validator
 
-from dockerlab.model.base import Strict
-
-
-class CheckSpec(Strict):
-    """What every check kind may carry: `message`, the sentence a learner reads when the check
-    fails, instead of the observed-vs-expected line (which stays available: `check --why`)."""
-
-    message: str | None = Field(
-        None,
-        description="shown to the learner when the check fails, instead of the observed-vs-"
-        "expected line (that line is kept for `dockerlab check LAB STEP --why`)",
-    )
+from dockerlab.model.base import CheckSpec, Strict
+from dockerlab.model.pipeline_checks import NotificationCheck, RegistryImageCheck
 
 
 class PortSpec(Strict):
@@ -320,6 +310,8 @@ Check = Annotated[
     | DaemonCheck
     | CommandCheck
     | JsonCheck
+    | RegistryImageCheck
+    | NotificationCheck
     | AllCheck
     | AnyCheck
     | NotCheck,

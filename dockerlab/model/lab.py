@@ -164,18 +164,41 @@ class Step(Strict):
         return _commands(value)
 
 
+class Process(Strict):
+    """A helper process the lab starts (a webhook receiver): the pidfile it writes, and text its
+    command line contains, so cleanup never signals a PID that now runs another program."""
+
+    pidfile: str = Field(description="workspace-relative path of the file holding its PID")
+    command: str = Field(description="text the process's command line must contain")
+
+
 class Cleanup(Strict):
     """Everything the lab owns; `reset` and `validate` remove these and nothing else."""
 
     containers: list[str] = []
     services: list[str] = []
     images: list[str] = []
+    image_labels: list[str] = Field(
+        [],
+        description="KEY=VALUE: every image carrying this label (images a lab builds, also "
+        "those a rebuild left without a name)",
+        json_schema_extra={"items": {"pattern": "^[^=]+=.*$"}},
+    )
     volumes: list[str] = []
     networks: list[str] = []
     paths: list[str] = Field([], description="workspace-relative paths")
     host_paths: list[str] = Field([], description="absolute paths outside the workspace")
     logins: list[str] = Field([], description="registries to `docker logout` from")
+    processes: list[Process] = Field([], description="helper processes to stop, by pidfile")
     swarm: Literal["keep", "leave-if-created"] = "keep"
+
+    @field_validator("image_labels")
+    @classmethod
+    def _key_value(cls, v: list[str]) -> list[str]:
+        for label in v:
+            if not label.partition("=")[0] or "=" not in label:
+                raise ValueError(f"'{label}' is not KEY=VALUE, e.g. org.dockerlab.lab=my-lab")
+        return v
 
 
 class Lab(Strict):

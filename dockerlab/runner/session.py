@@ -16,6 +16,7 @@ from dockerlab.engine.client import Engine, EngineUnavailable
 from dockerlab.engine.ownership import CleanupReport, Owned, cleanup, leftovers, swarm_active
 from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
+from dockerlab.runner import processes
 from dockerlab.runner.capture import CaptureMissing, fill, record, waiting_for
 from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
 from dockerlab.runner.state import LabState
@@ -249,6 +250,7 @@ class LabSession:
             containers=tuple(c.containers),
             services=tuple(c.services),
             images=tuple(c.images),
+            image_labels=tuple(c.image_labels),
             volumes=tuple(c.volumes),
             networks=tuple(c.networks),
             leave_swarm=c.swarm == "leave-if-created",
@@ -258,14 +260,26 @@ class LabSession:
         return LabState.load(self.workspace).swarm_was_active is False
 
     def cleanup(self) -> CleanupReport:
-        """Remove exactly what the lab declared: engine resources, logins, paths.
+        """Remove exactly what the lab declared: its helper processes first (a receiver could
+        react to the removals), then engine resources, logins, paths.
 
         Raises UntrustedContent for an untrusted lab: its `cleanup:` names what gets removed."""
         check_trusted(self.loaded.path, "reset removes what the lab's `cleanup:` names")
+        report = CleanupReport()
+        for process in self.lab.cleanup.processes:
+            try:
+                pid = processes.stop(self.workspace / process.pidfile, process.command)
+            except OSError as exc:
+                report.errors.append(f"process {process.command}: {exc.strerror or exc}")
+                continue
+            if pid is not None:
+                report.removed.append(f"process {process.command} (pid {pid})")
         owned = self.owned()
         if owned.leave_swarm and not self._swarm_created():
             owned = Owned(**{**owned.__dict__, "leave_swarm": False})
-        report = cleanup(self.engine, owned)
+        engine_report = cleanup(self.engine, owned)
+        report.removed += engine_report.removed
+        report.errors += engine_report.errors
         for registry in self.lab.cleanup.logins:
             done = subprocess.run(
                 ["docker", "logout", registry], capture_output=True, text=True, check=False
@@ -282,6 +296,10 @@ class LabSession:
     def leftovers(self) -> list[str]:
         """Declared resources that still exist."""
         out = leftovers(self.engine, self.owned(), self._swarm_created())
+        for process in self.lab.cleanup.processes:
+            pid = processes.owned_pid(self.workspace / process.pidfile, process.command)
+            if pid is not None:
+                out.append(f"process {process.command} (pid {pid})")
         out += [f"workspace {p}" for p in self.lab.cleanup.paths if (self.workspace / p).exists()]
         out += [p for p in self.lab.cleanup.host_paths if Path(p).exists()]
         return out
