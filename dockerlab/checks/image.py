@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.http import NoAnswer, tls_verify
+from dockerlab.checks.registry import same_image
+from dockerlab.checks.registry_api import USER_AGENT, RegistryAPI, Unexpected
 from dockerlab.checks.result import Result
+from dockerlab.engine.containers import container_logs
 from dockerlab.engine.images import ImageInfo, inspect_image
-from dockerlab.model.checks import ImageCheck
+from dockerlab.engine.refs import split
+from dockerlab.model.checks import ImageCheck, PulledFromSpec
 
 
 @evaluator(ImageCheck)
@@ -20,6 +27,8 @@ def check_image(spec: ImageCheck, ctx: CheckContext) -> Result:
         return Result.fail(f"{who} is still in the local image cache (expected it removed)")
     if info is None:
         return Result.fail(f"{who} is not in the local image cache")
+    if spec.pulled_from is not None:
+        return _pulled(spec, spec.pulled_from, info, ctx)
     if spec.same_as is None:
         return Result.ok(f"{who} is in the local image cache ({short_id(info)})")
     other = inspect_image(ctx.engine, spec.same_as)
@@ -34,6 +43,49 @@ def check_image(spec: ImageCheck, ctx: CheckContext) -> Result:
             "not the same image"
         )
     return Result.ok(f"{who} and '{spec.same_as}' are the same image ({short_id(info)})")
+
+
+def _pulled(spec: ImageCheck, source: PulledFromSpec, info: ImageInfo, ctx: CheckContext) -> Result:
+    """The registry holds the same image under the reference's repository and tag, and its
+    container's log shows a client that is not dockerlab fetching that manifest (a `docker
+    load` and `docker tag` fetch nothing; a push only PUTs)."""
+    who = f"image '{spec.ref}'"
+    _, repo, tag_or_none, _ = split(spec.ref)
+    tag = tag_or_none or "latest"
+    try:
+        with RegistryAPI(source.url, ctx, tls_verify(ctx, source.ca_file, source.insecure)) as api:
+            remote = api.identities(repo, tag)
+    except (NoAnswer, Unexpected) as exc:
+        return exc.result
+    if not remote:
+        return Result.fail(f"{who} is here, but {source.url} has no {repo}:{tag} to pull it from")
+    if not same_image(info, remote):
+        return Result.fail(
+            f"{who} is here ({short_id(info)}), but it is another image than {repo}:{tag} in "
+            f"{source.url}"
+        )
+    log = container_logs(ctx.engine, source.container)
+    if log is None:
+        return Result.fail(
+            f"container '{source.container}' does not exist, so nothing was pulled from it"
+        )
+    if not pulled_in_log(log, repo):
+        return Result.fail(
+            f"{who} is the same image as {repo}:{tag} in {source.url}, but the registry's log "
+            "shows no pull of it: pull it from the registry (a `docker load` or `docker tag` "
+            "does not count)"
+        )
+    return Result.ok(f"{who} ({short_id(info)}) was pulled from {source.url}")
+
+
+def pulled_in_log(log: str, repo: str) -> bool:
+    """Whether the registry's access log shows a GET or HEAD of one of `repo`'s manifests
+    answered 200, by a client other than dockerlab's checks."""
+    pattern = re.compile(
+        r'"(?:GET|HEAD) /v2/' + re.escape(repo) + r'/manifests/[^ "]+ HTTP/[0-9.]+" 200 '
+        r'[^"]*"[^"]*" "(?!' + re.escape(USER_AGENT) + r")"
+    )
+    return pattern.search(log) is not None
 
 
 def short_id(info: ImageInfo) -> str:
