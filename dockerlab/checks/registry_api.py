@@ -235,10 +235,11 @@ class RegistryAPI:
                 if not isinstance(part, dict) or part.get("urls") or not part.get("digest"):
                     continue
                 head = self.request("HEAD", f"/v2/{repository}/blobs/{part['digest']}")
-                if head.status_code == 404:
-                    missing.append(f"blob {short(str(part['digest']))}")
-                elif head.status_code != 200:
+                if head.status_code == 401:
                     self._expect_ok(head)
+                elif head.status_code != 200:
+                    # a pull-through cache answers 5xx for a blob it neither keeps nor can fetch
+                    missing.append(f"blob {short(str(part['digest']))} ({head.status_code})")
         return missing
 
     def delete_probe(self, repository: str) -> requests.Response:
