@@ -45,13 +45,23 @@ class ContainerCheck(Strict):
 
 class PulledFromSpec(Strict):
     """Where a local image must have been pulled from: the registry at `url` holds the same
-    image under the reference's repository and tag, and the log of `container` (the registry
-    container) shows a client other than dockerlab fetching that manifest."""
+    image under the reference's repository and tag, and the evidence asked for is there:
+    `repo_digest` (a RepoDigest of the local image names that repository on this registry,
+    `localhost` and `127.0.0.1` alike, with a digest it holds: what `docker pull` records and
+    `docker load` does not) and/or `container` (that registry container's log shows a client
+    other than dockerlab fetching the manifest: docker, skopeo...)."""
 
     url: str
-    container: str
+    container: str | None = None
+    repo_digest: bool = True
     ca_file: str | None = None
     insecure: bool = False
+
+    @model_validator(mode="after")
+    def _some_evidence(self) -> PulledFromSpec:
+        if self.container is None and not self.repo_digest:
+            raise ValueError("pulled_from needs some evidence: repo_digest, container or both")
+        return self
 
 
 class ImageCheck(Strict):
