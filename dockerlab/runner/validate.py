@@ -37,6 +37,7 @@ class NearMissReport:
     expect: str
     result: Result | None = None
     problem: str | None = None
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -84,6 +85,7 @@ def _tail(outcome: CommandOutcome, lines: int = 6) -> str:
 def _try_near_miss(session: LabSession, step: Step, miss: NearMiss, say: Events) -> NearMissReport:
     """Run one near miss, judge the check, undo it (always)."""
     report = NearMissReport(miss.name, miss.expect)
+    started = time.monotonic()
     try:
         outcomes = [session.run(cmd) for cmd in miss.run]
         output = "\n".join(o.output for o in outcomes)
@@ -114,6 +116,7 @@ def _try_near_miss(session: LabSession, step: Step, miss: NearMiss, say: Events)
         bad = next((o for o in undone if not o.ok), None)
         if bad is not None and report.problem is None:
             report.problem = "undo failed: " + _tail(bad)
+        report.seconds = time.monotonic() - started
     verdict = report.result.status.value if report.result else "-"
     say(f"  [{step.id}] near miss '{miss.name}' (must {miss.expect}): {verdict}")
     return report

@@ -63,9 +63,11 @@ def test_near_misses_on_the_real_engine(engine: Engine, tmp_path: Path, path: Pa
         for miss in step.near_misses:
             verdict = miss.result.status.value if miss.result else "-"
             lines.append(
-                f"    {step.step_id} / {miss.name} (must {miss.expect}): {verdict}; "
+                f"    {step.step_id} / {miss.name} (must {miss.expect}): {verdict} "
+                    f"in {miss.seconds:.1f}s; "
                 f"{miss.problem or (miss.result.message if miss.result else '')}"
             )
+    print("\n".join(lines))
     assert report.ok, "\n".join(lines)
     assert [s.step_id for s in report.steps] == [s.id for s in loaded.lab.steps]
     for step in report.steps:
