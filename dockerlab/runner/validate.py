@@ -92,11 +92,16 @@ def _try_near_miss(session: LabSession, step: Step, miss: NearMiss, say: Events)
         if miss.expect == "pass":
             report.result = session.wait_for(step)
             if not report.result.passed:
-                report.problem = f"another way to do the step was refused: {report.result.message}"
+                report.problem = (
+                    f"another way to do the step was refused: {report.result.message}"
+                    + _output_tail(outcomes)
+                )
         else:
             report.result = _settled_failure(session, step, miss)
             if report.result.passed:
-                report.problem = f"a mistake passed the check: {report.result.message}"
+                report.problem = (
+                    f"a mistake passed the check: {report.result.message}" + _output_tail(outcomes)
+                )
             elif report.result.status is Status.ERROR:
                 report.problem = f"the check could not tell: {report.result.message}"
             elif miss.message and not re.search(miss.message, report.result.message):
@@ -120,6 +125,13 @@ def _try_near_miss(session: LabSession, step: Step, miss: NearMiss, say: Events)
     verdict = report.result.status.value if report.result else "-"
     say(f"  [{step.id}] near miss '{miss.name}' (must {miss.expect}): {verdict}")
     return report
+
+
+def _output_tail(outcomes: list[CommandOutcome], lines: int = 4) -> str:
+    """The last lines the near miss's commands printed, for a report that must say why."""
+    text = "\n".join(o.output.rstrip() for o in outcomes if o.output.strip())
+    tail = "\n".join(text.splitlines()[-lines:])
+    return f"\n(its commands printed: {tail})" if tail else ""
 
 
 def _settled_failure(session: LabSession, step: Step, miss: NearMiss) -> Result:

@@ -64,7 +64,7 @@ def test_near_misses_on_the_real_engine(engine: Engine, tmp_path: Path, path: Pa
             verdict = miss.result.status.value if miss.result else "-"
             lines.append(
                 f"    {step.step_id} / {miss.name} (must {miss.expect}): {verdict} "
-                    f"in {miss.seconds:.1f}s; "
+                f"in {miss.seconds:.1f}s; "
                 f"{miss.problem or (miss.result.message if miss.result else '')}"
             )
     print("\n".join(lines))
