@@ -23,12 +23,14 @@ apt_install() {
 }
 
 # host packages: the stand-in images' sources, tmux for the terminal end-to-end test,
-# docker-compose v1 for pytest-docker, openssl for the TLS lab
+# docker-compose v1 for pytest-docker, openssl for the TLS lab, skopeo for the near-miss tests
+# (pushes and pulls without docker, OCI images)
 [ -x /usr/bin/docker-registry ] || need_pkgs+=(docker-registry)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
 [ -x /usr/bin/htpasswd ] || need_pkgs+=(apache2-utils)
 have tmux || need_pkgs+=(tmux)
 have openssl || need_pkgs+=(openssl)
+have skopeo || need_pkgs+=(skopeo)
 have docker-compose || need_pkgs+=(docker-compose)
 have git || need_pkgs+=(git)
 have curl || need_pkgs+=(curl)

@@ -81,6 +81,7 @@ FAMILIES: tuple[str, ...] = (
     "container",
     "image",
     "registry",
+    "registry_config",
     "file",
     "http",
     "swarm",

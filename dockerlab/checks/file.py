@@ -24,6 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from dockerlab.checks import CheckContext, evaluator
 from dockerlab.checks.result import Result
+from dockerlab.checks.yamlmatch import YamlProblem, mismatch, parse_yaml
 from dockerlab.model.checks import CertificateSpec, FileCheck, HtpasswdSpec
 
 BCRYPT_PREFIXES = ("$2y$", "$2b$", "$2a$")
@@ -72,7 +73,8 @@ def _assert_all(spec: FileCheck, ctx: CheckContext, path: Path) -> list[str]:
         observed[0] = f"is a {actual}"
     if spec.mode is not None:
         observed.append(_assert_mode(spec.path, path, spec.mode))
-    if spec.contains is None and spec.same_as is None and not (spec.certificate or spec.htpasswd):
+    wants_content = spec.certificate or spec.htpasswd or spec.yaml is not None
+    if spec.contains is None and spec.same_as is None and not wants_content:
         return observed
     if is_dir:
         raise _Fail(f"{spec.path} is a directory, expected a file with content")
@@ -92,6 +94,15 @@ def _assert_all(spec: FileCheck, ctx: CheckContext, path: Path) -> list[str]:
         observed.append(_assert_certificate(spec.path, data, spec.certificate, ctx))
     if spec.htpasswd is not None:
         observed.append(_assert_htpasswd(spec.path, data, spec.htpasswd))
+    if spec.yaml is not None:
+        try:
+            document = parse_yaml(data.decode("utf-8", "replace"), spec.path)
+        except YamlProblem as exc:
+            raise _Fail(str(exc)) from exc
+        problem = mismatch(spec.yaml, document)
+        if problem:
+            raise _Fail(f"in {spec.path}, {problem}")
+        observed.append("holds the YAML asked for")
     return observed
 
 

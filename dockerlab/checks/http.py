@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import socket
 import ssl
 import warnings
 from collections.abc import Iterator, Mapping
@@ -92,6 +93,41 @@ def fetch(
         except OSError as exc:
             # e.g. a CA file that is not a certificate: the learner's file is wrong
             raise NoAnswer(Result.fail(f"could not use the TLS settings for {url}: {exc}")) from exc
+
+
+def served_certificate(url: str, ctx: CheckContext) -> bytes:
+    """The DER bytes of the certificate the server at `url` presents (not verified: the check
+    compares it). Raises NoAnswer when nothing answers or the server does not speak TLS."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 443
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((host, port), timeout=ctx.timeout) as raw,
+            context.wrap_socket(raw, server_hostname=host) as tls,
+        ):
+            der = tls.getpeercert(binary_form=True)
+    except TimeoutError as exc:
+        raise NoAnswer(
+            Result.error(f"{_origin(url)} did not answer within {ctx.timeout:g} s")
+        ) from exc
+    except ssl.SSLError as exc:
+        if exc.reason == "WRONG_VERSION_NUMBER":
+            raise NoAnswer(
+                Result.fail(f"{_origin(url)} does not speak TLS (is it plain http://?)")
+            ) from exc
+        raise NoAnswer(
+            Result.fail(f"the TLS handshake with {_origin(url)} failed ({exc.reason or exc})")
+        ) from exc
+    except OSError as exc:
+        raise NoAnswer(Result.fail(f"nothing answers at {_origin(url)} ({_why(exc)})")) from exc
+    if not der:
+        raise NoAnswer(Result.fail(f"{_origin(url)} presented no certificate"))
+    return der
 
 
 def new_session() -> requests.Session:
@@ -193,4 +229,4 @@ def _start(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-__all__ = ["NoAnswer", "check_http", "fetch", "new_session", "tls_verify"]
+__all__ = ["NoAnswer", "check_http", "fetch", "new_session", "served_certificate", "tls_verify"]

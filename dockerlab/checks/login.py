@@ -12,11 +12,13 @@ import binascii
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.http import NoAnswer, fetch, tls_verify
+from dockerlab.checks.registry_api import USER_AGENT
 from dockerlab.checks.result import Result
 from dockerlab.model.checks import LoginCheck
 
@@ -37,6 +39,8 @@ class Found:
 
     where: str
     user: str | None = None
+    # the password (or token) stored with the user name, when it can be told
+    secret: str | None = field(default=None, repr=False)
 
 
 def registry_key(registry: str) -> str:
@@ -67,9 +71,43 @@ def check_login(spec: LoginCheck, ctx: CheckContext) -> Result:
         return Result.ok(f"not logged in to {wanted}, as expected")
     who = f" as {found.user}" if found.user else ""
     if spec.present:
+        if spec.url is not None:
+            return _authenticates(spec, spec.url, ctx, found)
         return Result.ok(f"logged in to {wanted}{who} (credentials in {found.where})")
     return Result.fail(
         f"still logged in to {wanted}{who} (credentials in {found.where}; expected logged out)"
+    )
+
+
+def _authenticates(spec: LoginCheck, url: str, ctx: CheckContext, found: Found) -> Result:
+    """The stored credential, sent to the registry now, gets `GET /v2/` answered 200."""
+    where = f"credentials in {found.where}"
+    if not found.user or found.secret is None:
+        return Result.fail(
+            f"the {where} for {spec.registry} hold no user name and password the registry's "
+            "Basic authentication can use: log in again with docker login"
+        )
+    try:
+        verify = tls_verify(ctx, spec.ca_file, spec.insecure)
+        response = fetch(
+            "GET",
+            url.rstrip("/") + "/v2/",
+            ctx,
+            verify=verify,
+            auth=(found.user, found.secret),
+            headers={"User-Agent": USER_AGENT},
+        )
+    except NoAnswer as no:
+        return no.result
+    if response.status_code == 401:
+        return Result.fail(
+            f"logged in to {spec.registry} as {found.user}, but {url} refuses the stored "
+            f"password (401): it no longer matches; log in again"
+        )
+    if response.status_code != 200:
+        return Result.fail(f"{url}/v2/ answered {response.status_code} to the stored credentials")
+    return Result.ok(
+        f"logged in to {spec.registry} as {found.user} ({where}), and {url} accepts them"
     )
 
 
@@ -110,9 +148,10 @@ def find_credentials(registry: str, config_file: Path, timeout: float) -> tuple[
         # the CLI asks the helper under the key it logged in with; try those, then the usual form
         addresses = [*stored_as, HUB_KEY if key == "docker.io" else key]
         for address in dict.fromkeys(addresses):
-            user = ask_helper(str(helper), address, timeout, shown, setting)
-            if user is not None:
-                return Found(f"the '{helper}' credential helper", user or None), ""
+            answer = ask_helper(str(helper), address, timeout, shown, setting)
+            if answer is not None:
+                user, secret = answer
+                return Found(f"the '{helper}' credential helper", user or None, secret), ""
         return None, (
             f"the '{helper}' credential helper ({setting} in {shown}) has no credentials for it"
         )
@@ -130,18 +169,22 @@ def _from_auth_entry(entry: dict[str, Any], shown: str) -> Found | None:
         return Found(shown, entry.get("username") or None)
     if entry.get("auth"):
         try:
-            user = base64.b64decode(str(entry["auth"]), validate=True).decode().partition(":")[0]
+            decoded = base64.b64decode(str(entry["auth"]), validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
-            user = ""
-        return Found(shown, user or None)
+            decoded = ""
+        user, sep, secret = decoded.partition(":")
+        return Found(shown, user or None, secret if sep else None)
     if entry.get("username") and entry.get("password"):
-        return Found(shown, str(entry["username"]))
+        return Found(shown, str(entry["username"]), str(entry["password"]))
     return None
 
 
-def ask_helper(helper: str, address: str, timeout: float, shown: str, setting: str) -> str | None:
-    """The user name `docker-credential-<helper>` holds for `address` ("" when it has a secret but
-    no user name), or None when it has no credentials. Raises HelperProblem when it fails."""
+def ask_helper(
+    helper: str, address: str, timeout: float, shown: str, setting: str
+) -> tuple[str, str] | None:
+    """The user name ("" when it has a secret but no user name) and secret
+    `docker-credential-<helper>` holds for `address`, or None when it has no credentials.
+    Raises HelperProblem when it fails."""
     program = f"docker-credential-{helper}"
     path = shutil.which(program)
     if path is None:
@@ -177,4 +220,4 @@ def ask_helper(helper: str, address: str, timeout: float, shown: str, setting: s
         ) from exc
     if not isinstance(answer, dict) or not answer.get("Secret"):
         return None
-    return str(answer.get("Username") or "")
+    return str(answer.get("Username") or ""), str(answer["Secret"])

@@ -6,14 +6,26 @@ the first that does not hold is reported with what the registry said.
 
 from __future__ import annotations
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from dockerlab.checks import CheckContext, evaluator
-from dockerlab.checks.http import NoAnswer, tls_verify
-from dockerlab.checks.registry_api import RegistryAPI, Unexpected, challenge, short
+from dockerlab.checks.http import NoAnswer, served_certificate, tls_verify
+from dockerlab.checks.registry_api import (
+    Identity,
+    RegistryAPI,
+    Unexpected,
+    challenge,
+    error_detail,
+    short,
+)
 from dockerlab.checks.result import Result
-from dockerlab.engine.images import inspect_image
-from dockerlab.engine.refs import repository as repository_of
+from dockerlab.engine.images import ImageInfo, inspect_image
 from dockerlab.engine.refs import split
 from dockerlab.model.checks import RegistryCheck
+
+# a password no lab uses: the registry must refuse it
+WRONG_PASSWORD = "dockerlab-wrong-password"
 
 
 class _Fail(Exception):
@@ -44,11 +56,56 @@ def _assert_all(spec: RegistryCheck, ctx: CheckContext) -> list[str]:
     was observed, one clause per assertion."""
     credentials = (spec.username, spec.password or "") if spec.username else None
     verify = tls_verify(ctx, spec.ca_file, spec.insecure)
+    observed = []
+    if spec.certificate is not None:
+        observed.append(_assert_certificate(spec, ctx))
     with RegistryAPI(spec.url, ctx, verify, credentials) as api:
-        observed = _assert_auth(spec, api)
+        observed += _assert_auth(spec, api)
+        if spec.deletes_enabled is not None:
+            observed.append(_assert_deletes(spec, api))
         if spec.repository is not None:
             observed += _assert_content(spec, ctx, api, spec.repository)
     return observed
+
+
+def _assert_certificate(spec: RegistryCheck, ctx: CheckContext) -> str:
+    """The registry presents the certificate in the learner's file (the first of the file)."""
+    assert spec.certificate is not None
+    path = ctx.path(spec.certificate)
+    if not path.is_file():
+        raise _Fail(
+            f"{spec.certificate} does not exist, so it cannot be the registry's certificate"
+        )
+    try:
+        wanted = x509.load_pem_x509_certificates(path.read_bytes())[0]
+    except (ValueError, OSError, IndexError) as exc:
+        raise _Fail(f"{spec.certificate} is not a PEM certificate") from exc
+    served = served_certificate(spec.url, ctx)
+    if served != wanted.public_bytes(Encoding.DER):
+        raise _Fail(f"{spec.url} presents another certificate than {spec.certificate}")
+    return f"presents the certificate {spec.certificate}"
+
+
+def _assert_deletes(spec: RegistryCheck, api: RegistryAPI) -> str:
+    """A DELETE of a manifest nobody has: 405 UNSUPPORTED when deletes are off, 404 (or 202)
+    when they are on."""
+    response = api.delete_probe(spec.repository or "dockerlab-probe")
+    code = response.status_code
+    enabled = code in (202, 404)
+    if code not in (202, 404, 405):
+        detail = error_detail(response)
+        raise _Fail(
+            f"DELETE of a manifest at {spec.url} answered {code}"
+            + (f" ({detail})" if detail else "")
+            + ", neither 405 (deletes off) nor 404 (deletes on)"
+        )
+    if enabled != spec.deletes_enabled:
+        said = "405 UNSUPPORTED: deletes are off" if code == 405 else f"{code}: deletes are on"
+        raise _Fail(
+            f"a DELETE of a manifest at {spec.url} answered {said}; expected them "
+            + ("on" if spec.deletes_enabled else "off")
+        )
+    return "deletes are " + ("on" if enabled else "off")
 
 
 def _assert_content(
@@ -65,6 +122,17 @@ def _assert_content(
         observed.append(_assert_manifest(spec, api, repo, spec.manifest))
     if spec.digest_of is not None:
         observed.append(_assert_digest_of(spec, ctx, api, repo, spec.digest_of))
+    if spec.differs_from is not None and spec.tag is not None:
+        observed.append(_assert_differs(spec, api, repo, spec.tag, spec.differs_from))
+    if spec.complete and spec.tag is not None:
+        missing = api.missing_parts(repo, spec.tag)
+        if missing:
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            raise _Fail(
+                f"{repo}:{spec.tag} in {spec.url} references what the registry no longer "
+                f"serves: {', '.join(missing[:3])}{more}"
+            )
+        observed.append(f"every blob of {repo}:{spec.tag} is served")
     return observed
 
 
@@ -98,6 +166,14 @@ def _assert_auth(spec: RegistryCheck, api: RegistryAPI) -> list[str]:
         if api.probe(authenticate=True).status_code == 401:
             raise _Fail(f"{spec.url} rejects the credentials of user '{api.auth[0]}' (401)")
         observed.append(f"accepts user '{api.auth[0]}'")
+        if spec.auth_required:
+            wrong = api.request("GET", "/v2/", credentials=(api.auth[0], WRONG_PASSWORD))
+            if wrong.status_code != 401:
+                raise _Fail(
+                    f"{spec.url} answers {wrong.status_code} to user '{api.auth[0]}' with a "
+                    "wrong password; expected 401"
+                )
+            observed.append("refuses a wrong password")
     if not observed:
         observed.append("the registry API answers")
     return observed
@@ -137,27 +213,57 @@ def _assert_manifest(spec: RegistryCheck, api: RegistryAPI, repo: str, digest: s
 def _assert_digest_of(
     spec: RegistryCheck, ctx: CheckContext, api: RegistryAPI, repo: str, local_ref: str
 ) -> str:
-    """The registry's manifest for the tag (the check's, else the local reference's) is the
-    digest the local image got when it was pushed to (or pulled from) that repository."""
+    """The registry's manifest for the tag (the check's, else the local reference's) holds the
+    same image as the local one: compared by content, see `same_image`."""
     image = inspect_image(ctx.engine, local_ref)
     if image is None:
         raise _Fail(f"there is no local image {local_ref} to compare with")
-    local = image.repo_digest_for(local_ref)
-    if local is None:
-        raise _Fail(
-            f"the local image {local_ref} has no digest from {repository_of(local_ref)}: "
-            "it was not pushed there or pulled from there"
-        )
     tag = spec.tag or split(local_ref)[2] or "latest"
-    remote = api.manifest_digest(repo, tag)
-    if remote is None:
+    remote = api.identities(repo, tag)
+    if not remote:
         raise _Fail(f"{repo}:{tag} is not in {spec.url}")
-    if remote != local:
+    if not same_image(image, remote):
         raise _Fail(
-            f"{repo}:{tag} in {spec.url} is {short(remote)}, "
-            f"but the local image {local_ref} is {short(local)}"
+            f"{repo}:{tag} in {spec.url} is {short(remote[0].manifest)}, another image than "
+            f"the local {local_ref} ({short(image.id)})"
         )
-    return f"{repo}:{tag} is the local {local_ref} ({short(remote)})"
+    return f"{repo}:{tag} is the local {local_ref} ({short(remote[0].manifest)})"
+
+
+def same_image(local: ImageInfo, remote: list[Identity]) -> bool:
+    """Whether a registry manifest (or one platform of an index) is the local image: its digest
+    is one of the local RepoDigests (any repository: `localhost:5000/x` and `127.0.0.1:5000/x`
+    alike), or it has the local image's config, or the same layers (a push as OCI rewrites the
+    config, never the layers)."""
+    digests = {entry.partition("@")[2] for entry in local.repo_digests}
+    for one in remote:
+        if one.manifest in digests or one.config == local.id:
+            return True
+        if one.layers and one.layers == local.layers:
+            return True
+    return False
+
+
+def _assert_differs(spec: RegistryCheck, api: RegistryAPI, repo: str, tag: str, other: str) -> str:
+    """`tag` and `other` hold different images: neither the same manifest, nor the same config,
+    nor the same layers."""
+    mine, theirs = api.identities(repo, tag), api.identities(repo, other)
+    if not mine:
+        raise _Fail(f"{repo}:{tag} is not in {spec.url}")
+    if not theirs:
+        raise _Fail(f"{repo}:{other} is not in {spec.url}")
+    for a in mine:
+        for b in theirs:
+            if (
+                a.manifest == b.manifest
+                or (a.config is not None and a.config == b.config)
+                or (a.layers and a.layers == b.layers)
+            ):
+                raise _Fail(
+                    f"{repo}:{tag} and {repo}:{other} in {spec.url} are the same image "
+                    f"({short(a.manifest)}); expected two different images"
+                )
+    return f"{repo}:{tag} is another image than {repo}:{other}"
 
 
 def _listing(names: list[str], limit: int = 5) -> str:

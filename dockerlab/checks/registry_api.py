@@ -29,6 +29,14 @@ MANIFEST_TYPES: tuple[str, ...] = (
     "application/vnd.docker.distribution.manifest.list.v2+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 )
+ACCEPT_MANIFESTS = ", ".join(MANIFEST_TYPES)
+INDEX_TYPES = frozenset(MANIFEST_TYPES[0::2])  # an OCI index, a Docker manifest list
+# dockerlab's own requests say who they are, so a check reading the registry's log can tell a
+# learner's pull (docker, skopeo, crane, curl) from dockerlab looking
+USER_AGENT = "dockerlab-check"
+# an index may name many platforms: a check looks at this many
+MAX_CHILDREN = 32
+UNKNOWN_DIGEST = "sha256:" + "0" * 64
 CATALOG_PAGE_SIZE = 100
 # a registry whose `Link` headers never end must not hang a check
 MAX_PAGES = 1000
@@ -71,6 +79,16 @@ def short(digest: str) -> str:
     return f"{algorithm}:{value[:12]}" if value else digest
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What one image manifest in a registry is: its digest, its config's digest and the
+    uncompressed layer digests (rootfs.diff_ids) its config lists."""
+
+    manifest: str
+    config: str | None
+    layers: tuple[str, ...]
+
+
 @dataclass
 class RegistryAPI:
     """The `/v2/` API at `url` (scheme, host and port), with the check's TLS trust and
@@ -92,17 +110,25 @@ class RegistryAPI:
         self.session.close()
 
     def request(
-        self, method: str, path: str, *, authenticate: bool = True, accept: str | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        authenticate: bool = True,
+        accept: str | None = None,
+        credentials: tuple[str, str] | None = None,
     ) -> requests.Response:
         """One request to `path` (relative to the base URL, or absolute), any status."""
         url = urljoin(self.url + "/", path)
-        headers = {"Accept": accept} if accept else None
+        headers = {"User-Agent": USER_AGENT}
+        if accept:
+            headers["Accept"] = accept
         return fetch(
             method,
             url,
             self.ctx,
             verify=self.verify,
-            auth=self.auth if authenticate else None,
+            auth=credentials or (self.auth if authenticate else None),
             headers=headers,
             session=self.session,
         )
@@ -137,10 +163,93 @@ class RegistryAPI:
             return None
         return tags
 
+    def manifest(self, repository: str, reference: str) -> tuple[str, dict[str, Any]] | None:
+        """The manifest `reference` names, as (digest, parsed JSON), or None when the registry
+        has no such manifest."""
+        path = f"/v2/{repository}/manifests/{reference}"
+        response = self.request("GET", path, accept=ACCEPT_MANIFESTS)
+        if response.status_code == 404:
+            return None
+        self._expect_ok(response)
+        digest = response.headers.get("Docker-Content-Digest") or (
+            "sha256:" + hashlib.sha256(response.content).hexdigest()
+        )
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise Unexpected(
+                Result.fail(f"{response.url} answered a manifest that is not JSON")
+            ) from exc
+        return digest, body if isinstance(body, dict) else {}
+
+    def identities(self, repository: str, reference: str) -> list[Identity] | None:
+        """What the manifest `reference` names: one Identity for an image manifest, one per
+        platform (up to MAX_CHILDREN) for an index or manifest list. None when it is not there."""
+        found = self.manifest(repository, reference)
+        if found is None:
+            return None
+        digest, body = found
+        if not _is_index(body):
+            return [self._identity(repository, digest, body)]
+        out = []
+        for child in _children(body)[:MAX_CHILDREN]:
+            inner = self.manifest(repository, child)
+            if inner is not None and not _is_index(inner[1]):
+                out.append(self._identity(repository, inner[0], inner[1]))
+        return out
+
+    def _identity(self, repository: str, digest: str, body: dict[str, Any]) -> Identity:
+        config = body.get("config") if isinstance(body.get("config"), dict) else None
+        config_digest = str(config.get("digest")) if config and config.get("digest") else None
+        layers: tuple[str, ...] = ()
+        if config_digest:
+            response = self.request("GET", f"/v2/{repository}/blobs/{config_digest}")
+            if response.status_code == 200:
+                try:
+                    rootfs = response.json().get("rootfs") or {}
+                    layers = tuple(str(d) for d in rootfs.get("diff_ids") or ())
+                except (ValueError, AttributeError):
+                    layers = ()
+        return Identity(digest, config_digest, layers)
+
+    def missing_parts(self, repository: str, reference: str) -> list[str]:
+        """What the manifest `reference` references and the registry does not serve: child
+        manifests of an index, configs and layers (foreign layers with `urls` excepted)."""
+        found = self.manifest(repository, reference)
+        if found is None:
+            return [f"{repository}:{reference}"]
+        missing: list[str] = []
+        todo = [found[1]]
+        while todo:
+            body = todo.pop()
+            if _is_index(body):
+                for child in _children(body)[:MAX_CHILDREN]:
+                    inner = self.manifest(repository, child)
+                    if inner is None:
+                        missing.append(f"manifest {short(child)}")
+                    else:
+                        todo.append(inner[1])
+                continue
+            parts = [body.get("config"), *(body.get("layers") or [])]
+            for part in parts:
+                if not isinstance(part, dict) or part.get("urls") or not part.get("digest"):
+                    continue
+                head = self.request("HEAD", f"/v2/{repository}/blobs/{part['digest']}")
+                if head.status_code == 401:
+                    self._expect_ok(head)
+                elif head.status_code != 200:
+                    # a pull-through cache answers 5xx for a blob it neither keeps nor can fetch
+                    missing.append(f"blob {short(str(part['digest']))} ({head.status_code})")
+        return missing
+
+    def delete_probe(self, repository: str) -> requests.Response:
+        """DELETE a manifest no registry holds: 405 means deletes are off; 404 (or 202) on."""
+        return self.request("DELETE", f"/v2/{repository}/manifests/{UNKNOWN_DIGEST}")
+
     def manifest_digest(self, repository: str, reference: str) -> str | None:
         """The digest of the manifest `reference` (a tag or a digest) names, or None when the
         registry has no such manifest (or no such repository)."""
-        accept = ", ".join(MANIFEST_TYPES)
+        accept = ACCEPT_MANIFESTS
         path = f"/v2/{repository}/manifests/{reference}"
         response = self.request("HEAD", path, accept=accept)
         if response.status_code == 404:
@@ -192,6 +301,20 @@ class RegistryAPI:
         if response.status_code >= 500:
             raise Unexpected(Result.error(message))
         raise Unexpected(Result.fail(message))
+
+
+def _is_index(body: dict[str, Any]) -> bool:
+    return body.get("mediaType") in INDEX_TYPES or (
+        "manifests" in body and "config" not in body and "layers" not in body
+    )
+
+
+def _children(body: dict[str, Any]) -> list[str]:
+    return [
+        str(m["digest"])
+        for m in body.get("manifests") or []
+        if isinstance(m, dict) and m.get("digest")
+    ]
 
 
 class _NotFound(Exception):

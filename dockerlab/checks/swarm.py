@@ -81,7 +81,10 @@ def replica_problems(expected: int | None, info: ServiceInfo) -> list[str]:
     if expected is None:
         return []
     if info.replicas is None:
-        return [f"runs in {info.mode} mode ({info.running} running), not with {expected} replicas"]
+        # a global service runs one task per eligible node: on a one-node swarm, one replica
+        if info.running != expected:
+            return [f"runs in {info.mode} mode with {info.running} tasks running, not {expected}"]
+        return []
     if info.replicas != expected:
         return [f"is set to {info.replicas} replicas, not {expected}"]
     if info.running != expected:

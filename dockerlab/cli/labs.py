@@ -65,6 +65,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "paths", nargs="*", type=Path, help="lab folders or lab.yaml files (default: all)"
     )
+    p.add_argument(
+        "--near-misses",
+        action="store_true",
+        help="also try each step's near_misses: mistakes must fail, other ways must pass",
+    )
     _lab_args(p)
     p.set_defaults(handler=cmd_validate)
 
@@ -408,7 +413,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         check_trusted(file, "validate runs the lab's setup, every solution and its cleanup")
         workspace = args.workspace / loaded.lab.id if args.workspace else None
         session = LabSession(loaded, workspace=workspace)
-        report = validate(session, say=print)
+        report = validate(session, say=print, near_misses=args.near_misses)
         reports.append(report)
         print_report(report)
         failed = failed or not report.ok
@@ -429,6 +434,9 @@ def print_report(report: LabReport) -> None:
         print(f"  {s.step_id:<22} {before:<8} {sol:<9} {after:<7} {s.seconds:>5.1f}s")
         if s.problem:
             print("    ✗ " + s.problem.replace("\n", "\n      "))
+        for n in s.near_misses:
+            mark = "✓" if n.ok else "✗"
+            print(f"    {mark} near miss '{n.name}' must {n.expect}: {n.problem or 'it does'}")
     if report.problem:
         print(f"  ✗ {report.problem}")
     if report.cleanup:

@@ -47,6 +47,10 @@ class ContainerInfo:
     env: dict[str, str] = field(default_factory=dict)
     restart: str = "no"
     restart_max: int = 0
+    # what the container runs after its entrypoint: Args of `docker inspect` (the CMD, or the
+    # words given after the image name)
+    args: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
 
     @property
     def running(self) -> bool:
@@ -93,6 +97,8 @@ def container_info(attrs: dict[str, Any]) -> ContainerInfo:
         env=_env(config.get("Env") or ()),
         restart=str(restart.get("Name") or "no"),
         restart_max=int(restart.get("MaximumRetryCount") or 0),
+        args=tuple(str(a) for a in attrs.get("Args") or ()),
+        networks=tuple(sorted(((attrs.get("NetworkSettings") or {}).get("Networks") or {}).keys())),
     )
 
 
@@ -134,4 +140,53 @@ def _env(entries: Any) -> dict[str, str]:
     return out
 
 
-__all__ = ["ContainerInfo", "MountInfo", "PortBinding", "container_info", "inspect_container"]
+def container_logs(engine: Engine, name: str, limit: int = 4_000_000) -> str | None:
+    """The container's log (stdout and stderr), its last `limit` characters; None when there is
+    no such container."""
+    from docker.errors import NotFound
+
+    def get(client: Any) -> str | None:
+        try:
+            raw = client.api.logs(name, stdout=True, stderr=True, tail=20000)
+        except NotFound:
+            return None
+        return bytes(raw).decode("utf-8", "replace")[-limit:]
+
+    return engine.call(get)
+
+
+def read_container_file(
+    engine: Engine, name: str, path: str, limit: int = 1_000_000
+) -> bytes | None:
+    """The bytes of a regular file inside the container (as `docker cp` sees it, bind mounts
+    included), or None when the container or the file does not exist or is not a small file."""
+    import io
+    import tarfile
+
+    from docker.errors import NotFound
+
+    def get(client: Any) -> bytes | None:
+        try:
+            stream, stat = client.api.get_archive(name, path)
+        except NotFound:
+            return None
+        if int(stat.get("size", 0)) > limit:
+            return None
+        data = b"".join(stream)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            member = next((m for m in tar.getmembers() if m.isfile()), None)
+            extracted = tar.extractfile(member) if member else None
+            return extracted.read() if extracted else None
+
+    return engine.call(get)
+
+
+__all__ = [
+    "ContainerInfo",
+    "MountInfo",
+    "PortBinding",
+    "container_info",
+    "container_logs",
+    "inspect_container",
+    "read_container_file",
+]

@@ -32,6 +32,9 @@ class ImageInfo:
     tags: tuple[str, ...]
     repo_digests: tuple[str, ...]
     labels: dict[str, str] = field(default_factory=dict)
+    # the uncompressed layer digests (RootFS.Layers, a config's rootfs.diff_ids): what the image
+    # holds, whatever format (Docker v2, OCI) or compression a registry stores it in
+    layers: tuple[str, ...] = ()
 
     @property
     def standin(self) -> bool:
@@ -54,6 +57,7 @@ def _info(attrs: dict[str, Any]) -> ImageInfo:
         tags=tuple(attrs.get("RepoTags") or ()),
         repo_digests=tuple(attrs.get("RepoDigests") or ()),
         labels=dict(config.get("Labels") or {}),
+        layers=tuple((attrs.get("RootFS") or {}).get("Layers") or ()),
     )
 
 

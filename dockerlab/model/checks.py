@@ -7,7 +7,7 @@ the engine, the registry and the files.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, JsonValue, field_validator, model_validator
 
@@ -44,39 +44,77 @@ class ContainerCheck(CheckSpec):
     restart: Literal["no", "always", "unless-stopped", "on-failure"] | None = None
 
 
+class PulledFromSpec(Strict):
+    """Where a local image must have been pulled from: the registry at `url` holds the same
+    image under the reference's repository and tag, and the evidence asked for is there:
+    `repo_digest` (a RepoDigest of the local image names that repository on this registry,
+    `localhost` and `127.0.0.1` alike, with a digest it holds: what `docker pull` records and
+    `docker load` does not) and/or `container` (that registry container's log shows a client
+    other than dockerlab fetching the manifest: docker, skopeo...)."""
+
+    url: str
+    container: str | None = None
+    repo_digest: bool = True
+    ca_file: str | None = None
+    insecure: bool = False
+
+    @model_validator(mode="after")
+    def _some_evidence(self) -> PulledFromSpec:
+        if self.container is None and not self.repo_digest:
+            raise ValueError("pulled_from needs some evidence: repo_digest, container or both")
+        return self
+
+
 class ImageCheck(CheckSpec):
-    """A local image by reference: present or absent, optionally the same image as another."""
+    """A local image by reference: present or absent, optionally the same image as another,
+    optionally pulled from a registry."""
 
     kind: Literal["image"]
     ref: str
     present: bool = True
     same_as: str | None = None
+    pulled_from: PulledFromSpec | None = None
 
 
 class RegistryCheck(CheckSpec):
-    """A registry spoken to over the Registry HTTP API V2.
+    """A registry spoken to over the Registry HTTP API V2: what it does, not how it was set up.
 
-    Every assertion given must hold: `auth_required` (401 with a Basic realm and no
-    credentials), `repository` in the catalog, `tag` in that repository, `digest_of` (the
-    manifest digest equals that local image's repo digest), `manifest` (a digest that must or
-    must not be there). `present: false` reverses only the most specific of them: the manifest
-    if given, else the tag, else the repository ("the tag is gone" passes also when the whole
-    repository is gone). `digest_of` compares the registry's manifest for `tag` (or the tag in
-    the local reference, or `latest`) with the local image's repo digest: name the pushed
-    reference (`127.0.0.1:5000/hello-world`), not the Docker Hub one.
+    Every assertion given must hold. Behaviour: `certificate` (the registry presents exactly
+    this certificate over TLS), `auth_required` (401 with a Basic challenge without
+    credentials; with `username`/`password` also: those get in, a wrong password gets 401),
+    `deletes_enabled` (a DELETE of an unknown manifest gets 404 or 202, not 405 UNSUPPORTED).
+    Content: `repository` in the catalog, `tag` in that repository, `manifest` (a digest that
+    must or must not be there), `digest_of` (the tag holds the same image as that local one),
+    `differs_from` (the tag holds another image than that other tag), `complete` (every
+    manifest and blob the tag references is served). `present: false` reverses only the most
+    specific of repository / tag / manifest ("the tag is gone" passes also when the whole
+    repository is gone). Images are compared by content: a manifest digest among the local
+    image's RepoDigests (any repository), or the same image config or the same layers, so a
+    push by skopeo, as OCI, or under `localhost:5000` counts. Every manifest request accepts
+    the four manifest types (Docker v2 manifest and list, OCI manifest and index).
     """
 
     kind: Literal["registry"]
     url: str
     ca_file: str | None = None
     insecure: bool = False
+    certificate: str | None = Field(
+        None, description="a PEM file: the certificate the registry must present over TLS"
+    )
     username: str | None = None
     password: str | None = None
     auth_required: bool | None = None
+    deletes_enabled: bool | None = None
     repository: str | None = None
     tag: str | None = None
     manifest: str | None = None
     digest_of: str | None = None
+    differs_from: str | None = Field(
+        None, description="another tag of the repository that must hold a different image"
+    )
+    complete: bool = Field(
+        False, description="every manifest and blob the tag references is served"
+    )
     present: bool = True
 
     @field_validator("url")
@@ -90,7 +128,36 @@ class RegistryCheck(CheckSpec):
     def _tag_needs_repo(self) -> RegistryCheck:
         if (self.tag or self.manifest or self.digest_of) and not self.repository:
             raise ValueError("tag, manifest and digest_of need a repository")
+        if (self.differs_from or self.complete) and not self.tag:
+            raise ValueError("differs_from and complete need a tag")
+        if self.certificate and not self.url.startswith("https://"):
+            raise ValueError("certificate needs an https:// url")
         return self
+
+
+class RegistryConfigCheck(CheckSpec):
+    """A registry container's configuration as the registry reads it: its config file (the one
+    its command names, default /etc/docker/registry/config.yml, bind-mounted or not) with the
+    `REGISTRY_*` environment variables on top. Set up with `-e` or with a mounted config.yml
+    alike.
+    """
+
+    kind: Literal["registry_config"]
+    container: str
+    options: dict[str, Any] = Field(
+        {},
+        description='dotted option paths and their values, e.g. {"proxy.remoteurl": '
+        '"http://upstream:5000"}; strings compared without a trailing /, booleans as YAML reads '
+        "them (True, true, yes)",
+    )
+    storage: str | None = Field(
+        None,
+        description="the host folder (relative: in the workspace) the registry's filesystem "
+        "storage (storage.filesystem.rootdirectory) is bind-mounted from",
+    )
+    config_file: str | None = Field(
+        None, description="a workspace file the registry's config file must be the same as"
+    )
 
 
 class CertificateSpec(Strict):
@@ -121,6 +188,12 @@ class FileCheck(CheckSpec):
     mode: str | None = Field(None, description='octal permission bits, e.g. "0600"')
     certificate: CertificateSpec | None = None
     htpasswd: HtpasswdSpec | None = None
+    yaml: Any = Field(
+        None,
+        description="the file is YAML (as a YAML 1.1 parser such as the registry's reads it: "
+        "tabs refused, comments ignored) containing this: mappings by their keys, list items "
+        "each matching some item, scalars equal",
+    )
 
     @field_validator("contains")
     @classmethod
@@ -195,6 +268,12 @@ class LoginCheck(CheckSpec):
     kind: Literal["login"]
     registry: str
     present: bool = True
+    url: str | None = Field(
+        None,
+        description="the registry's URL: the stored credential must also authenticate there now",
+    )
+    ca_file: str | None = None
+    insecure: bool = False
 
 
 class CertsDSpec(Strict):
@@ -302,6 +381,7 @@ Check = Annotated[
     ContainerCheck
     | ImageCheck
     | RegistryCheck
+    | RegistryConfigCheck
     | FileCheck
     | HttpCheck
     | SwarmCheck

@@ -68,6 +68,41 @@ class Diagnosis(Strict):
         return v
 
 
+class NearMiss(Strict):
+    """Another way to do (or not quite do) a step, that `validate --near-misses` tries before
+    the step's solution: `run` the commands (all of them, also after one fails: a mistake may
+    well fail), expect the step's check to `fail` (a realistic mistake; with `message`, for the
+    right reason) or to `pass` (another legitimate way to reach the goal), then `undo` to get back
+    to where the step started."""
+
+    name: str
+    run: list[Command] = Field(min_length=1)
+    expect: Literal["fail", "pass"]
+    message: str | None = Field(
+        None, description="a regular expression the check's message must match"
+    )
+    diagnosis: str | None = Field(
+        None,
+        description="a piece of the pattern of the diagnosis the output of `run` must get",
+    )
+    undo: list[Command] = []
+
+    @field_validator("run", "undo", mode="before")
+    @classmethod
+    def _command_list(cls, value: Any) -> Any:
+        return _commands(value)
+
+    @field_validator("message")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"'{v}' is not a valid regular expression: {exc}") from exc
+        return v
+
+
 VariableType = Literal["string", "integer", "port", "tag", "host", "path"]
 
 
@@ -157,6 +192,11 @@ class Step(Strict):
         "then does not demand a FAIL first)",
     )
     timeout: float = Field(60, description="seconds validate waits for the check to pass")
+    near_misses: list[NearMiss] = Field(
+        [],
+        description="mistakes that must fail and other ways that must pass, tried by "
+        "`dockerlab validate --near-misses` before the solution",
+    )
 
     @field_validator("solution", mode="before")
     @classmethod

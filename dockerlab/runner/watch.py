@@ -158,7 +158,24 @@ def _leaf(check: m.Check, ctx: CheckContext) -> WatchPlan:
             reasons=(f"container '{check.name}'",),
         )
     if isinstance(check, m.ImageCheck):
+        if check.pulled_from is not None:
+            # the registry's log (a pull) and its content announce nothing of their own
+            return WatchPlan(
+                rules=(EventRule("image", IMAGE_ACTIONS),),
+                files=_ca(check.pulled_from.ca_file, ctx),
+                poll_interval=POLL_UNWATCHED,
+                reasons=("images", f"registry {check.pulled_from.url}"),
+            )
         return WatchPlan(rules=(EventRule("image", IMAGE_ACTIONS),), reasons=("images",))
+    if isinstance(check, m.RegistryConfigCheck):
+        # a bind-mounted config file can change under a running container
+        files = (ctx.path(check.config_file),) if check.config_file else ()
+        return WatchPlan(
+            rules=(EventRule("container", CONTAINER_ACTIONS, frozenset({check.container})),),
+            files=files,
+            poll_interval=POLL_UNWATCHED,
+            reasons=(f"the configuration of container '{check.container}'",),
+        )
     if isinstance(check, m.RegistryCheck):
         # pushes land in the registry; its container coming and going changes what answers;
         # a manifest deleted through the API (or a garbage collection) announces nothing
@@ -167,7 +184,7 @@ def _leaf(check: m.Check, ctx: CheckContext) -> WatchPlan:
                 EventRule("image", frozenset({"push"})),
                 EventRule("container", CONTAINER_ACTIONS),
             ),
-            files=_ca(check.ca_file, ctx),
+            files=_ca(check.ca_file, ctx) + _ca(check.certificate, ctx),
             poll_interval=POLL_UNWATCHED,
             reasons=(f"registry {check.url}",),
         )
@@ -202,10 +219,16 @@ def _leaf(check: m.Check, ctx: CheckContext) -> WatchPlan:
             reasons=(f"service '{check.name}'",),
         )
     if isinstance(check, m.LoginCheck):
-        return WatchPlan(
-            files=(ctx.docker_config_dir / "config.json",),
-            reasons=(f"logins in {ctx.docker_config_dir / 'config.json'}",),
-        )
+        config = ctx.docker_config_dir / "config.json"
+        if check.url is not None:
+            # whether the registry still accepts the stored password: its container, on a timer
+            return WatchPlan(
+                rules=(EventRule("container", CONTAINER_ACTIONS),),
+                files=(config, *_ca(check.ca_file, ctx)),
+                poll_interval=POLL_UNWATCHED,
+                reasons=(f"logins in {config}", f"registry {check.url}"),
+            )
+        return WatchPlan(files=(config,), reasons=(f"logins in {config}",))
     if isinstance(check, m.DaemonCheck):
         trust: list[Path] = []
         if check.certs_d is not None:

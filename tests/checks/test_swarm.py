@@ -197,10 +197,13 @@ def test_service_images_are_compared_without_their_digest_pin() -> None:
     )
 
 
-def test_global_service_is_not_a_replica_count() -> None:
+def test_global_service_counts_its_running_tasks() -> None:
+    # `--mode global` on a one-node swarm runs one task: the goal "one replica" is met
+    one = ServiceCheck(kind="service", name="web", replicas=1)
+    assert judge_service(one, _service(mode="global", replicas=None, running=1)).passed
     spec = ServiceCheck(kind="service", name="web", replicas=3)
     result = judge_service(spec, _service(mode="global", replicas=None, running=1))
-    assert result.message == "service 'web' runs in global mode (1 running), not with 3 replicas"
+    assert result.message == "service 'web' runs in global mode with 1 tasks running, not 3"
     ports = _service(ports=(ServicePort(80, 8080, "tcp", "ingress"),))
     assert judge_service(ServiceCheck(kind="service", name="web"), ports).passed
 

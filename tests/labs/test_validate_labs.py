@@ -1,5 +1,6 @@
-"""Every bundled lab, validated end to end against the real engine, as `dockerlab validate` does:
-cleanup → setup → each step's check FAILS, its solution runs, the check PASSES → cleanup →
+"""Every bundled lab, validated end to end against the real engine, as `dockerlab validate
+--near-misses` does: cleanup → setup → each step's check FAILS, each of its near misses gets its
+verdict (mistakes FAIL, other ways PASS), its solution runs, the check PASSES → cleanup →
 nothing declared remains.
 
 The fast tests hold every lab to the course's rules (goal, hints, solution, cleanup, the
@@ -8,6 +9,7 @@ The fast tests hold every lab to the course's rules (goal, hints, solution, clea
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,14 @@ def summary(report: LabReport) -> str:
         lines.append(f"  cleanup errors: {report.cleanup.errors}")
     if report.leftovers:
         lines.append(f"  left behind: {report.leftovers}")
+    for step in report.steps:
+        for miss in step.near_misses:
+            verdict = miss.result.status.value if miss.result else "-"
+            said = miss.problem or (miss.result.message if miss.result else "")
+            lines.append(
+                f"  {step.step_id} / {miss.name} (must {miss.expect}): {verdict} "
+                f"in {miss.seconds:.1f}s; {said}"
+            )
     return "\n".join(lines)
 
 
@@ -119,9 +129,9 @@ def test_swarm_lab_publishes_in_host_mode_without_the_routing_mesh() -> None:
 
 def test_tls_and_auth_labs_declare_their_trust_files_and_login() -> None:
     tls, auth = lab("registry-tls"), lab("registry-auth")
-    assert tls.cleanup.host_paths == ["/etc/docker/certs.d/127.0.0.1:5000"]
+    assert "/etc/docker/certs.d/127.0.0.1:5000" in tls.cleanup.host_paths
     assert auth.cleanup.host_paths == ["/etc/docker/certs.d/127.0.0.1:5000"]
-    assert auth.cleanup.logins == ["127.0.0.1:5000"]
+    assert "127.0.0.1:5000" in auth.cleanup.logins
 
 
 # --- the real thing ------------------------------------------------------------------------
@@ -143,10 +153,17 @@ def test_lab_validates_on_the_real_engine(engine: Engine, tmp_path: Path, path: 
     missing = session.missing_requirements()
     if missing:
         pytest.skip(f"this machine lacks {', '.join(missing)}")
-    report = validate(session)
+    if shutil.which("skopeo") is None:
+        pytest.fail(
+            "the near misses push and pull with skopeo: install it (apt-get install skopeo)"
+        )
+    # the near-miss matrix too: each step's mistakes must fail, its other ways must pass
+    report = validate(session, near_misses=True)
     assert report.ok, summary(report)
     for step in report.steps:
         assert step.before_waived or (step.before and step.before.status is Status.FAIL), (
             f"{step.step_id}: the check must be shown failing before the solution"
         )
     assert [s.step_id for s in report.steps] == [s.id for s in loaded.lab.steps]
+    for step in report.steps:
+        assert len(step.near_misses) == len(loaded.lab.step(step.step_id).near_misses)

@@ -50,3 +50,14 @@ def test_the_progress_package_loads_without_third_party_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_near_misses_are_for_authors_and_do_not_count() -> None:
+    from dockerlab.model.loader import load_lab
+    from tests.conftest import REPO
+
+    step = load_lab(REPO / "labs" / "registry-basics").lab.steps[0]
+    assert step.near_misses
+    bare = step.model_copy(update={"near_misses": []})
+    assert content_hash(step) == content_hash(bare)
+    assert content_hash(step) != content_hash(step.model_copy(update={"title": "Other"}))
