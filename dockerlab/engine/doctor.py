@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dockerlab.engine.client import LABEL_OWNER, Engine, EngineUnavailable
 from dockerlab.engine.images import COURSE_IMAGES, course_image_status, hub_reachable
+from dockerlab.engine.sources import image_origin
 
 CERTS_D = Path("/etc/docker/certs.d")
 
@@ -248,7 +249,7 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
                     Finding(f"image {status.ref}", False, "missing", "dockerlab images prepare")
                 )
             else:
-                kind = "offline stand-in, built from Debian packages" if status.standin else "real"
+                kind = image_origin(engine, status.ref)
                 report.findings.append(Finding(f"image {status.ref}", True, kind))
     return report
 
