@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from dockerlab.checks.context import CheckContext
+from dockerlab.checks.remote import unavailable
 from dockerlab.checks.result import Result, Status
 from dockerlab.engine.client import EngineUnavailable
 
@@ -41,7 +42,8 @@ def evaluate(spec: Any, ctx: CheckContext) -> Result:
     if fn is None:
         return Result(Status.ERROR, f"no evaluator for check kind '{getattr(spec, 'kind', spec)}'")
     try:
-        return fn(spec, ctx)
+        blocked = unavailable(spec, ctx)  # a remote engine: its machine is not this one
+        return blocked or fn(spec, ctx)
     except EngineUnavailable as exc:
         return Result(Status.ERROR, f"could not ask the Docker engine: {exc}")
     except Exception as exc:  # noqa: BLE001 - a check must never crash the runner or the app

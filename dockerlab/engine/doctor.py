@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockerlab.engine.client import LABEL_OWNER, Engine, EngineUnavailable
+from dockerlab.engine.endpoint import endpoint_lines
 from dockerlab.engine.images import COURSE_IMAGES, course_image_status, hub_reachable
 from dockerlab.engine.sources import image_origin
 
@@ -177,6 +178,7 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
     engine = engine or Engine(timeout=10)
     report = Report()
     engine_ok = _engine_findings(engine, report)
+    report.findings.extend(Finding(*line) for line in endpoint_lines(engine.base_url))
 
     ipvs, why = ipvs_available()
     if ipvs:
