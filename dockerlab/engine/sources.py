@@ -55,6 +55,15 @@ def image_origin(engine: Engine, ref: str) -> str:
     return describe_source(info) if info else "missing"
 
 
+def bundled_count(engine: Engine, refs: list[str]) -> int:
+    """How many of these local images were loaded from an offline bundle."""
+    record = _read()
+    if not record:
+        return 0
+    infos = [inspect_image(engine, ref) for ref in refs]
+    return sum(1 for info in infos if info and info.id in record)
+
+
 def describe_source(info: ImageInfo) -> str:
     """One phrase: where this image came from, as well as can be told."""
     entry = _read().get(info.id)

@@ -14,6 +14,7 @@ import pytest
 
 from dockerlab.engine import Engine
 from dockerlab.engine.bundle import MANIFEST, read_bundle, verify_bundle
+from dockerlab.engine.events import engine_summary
 from dockerlab.engine.images import COURSE_IMAGES, inspect_image, prepare
 from tests.conftest import free_port
 
@@ -78,6 +79,9 @@ def test_export_remove_import_then_a_lab_validates(
             assert f"loaded {ref}  {ids[ref][:19]}" in out.stdout
         assert "loading: 100%" in out.stdout
         assert "verifying: 100%" in out.stdout
+        summary = engine_summary(engine)  # what the app's status line shows
+        assert summary.images.bundled == len(COURSE_IMAGES)
+        assert "(5 from a bundle)" in summary.images.describe()
         doctor = dockerlab("doctor", "--no-hub").stdout
         assert "✓ image registry:2: offline stand-in, loaded from the bundle course.tar" in doctor
         port = str(free_port())
