@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 # modules under dockerlab.cli, each with register(subparsers)
-GROUPS: tuple[str, ...] = ("labs", "doctor", "quiz", "progress", "authoring", "gradebook")
+GROUPS: tuple[str, ...] = ("labs", "doctor", "quiz", "progress", "authoring", "gradebook", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
