@@ -26,6 +26,11 @@ import requests
 
 from tests.conftest import free_port, in_ci
 
+try:
+    from selenium.webdriver.common.keys import Keys
+except ImportError:  # the browser fixture skips (or fails in CI) without selenium
+    Keys = None  # type: ignore[assignment,misc]
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
@@ -141,26 +146,92 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
 
 
-def test_the_course_map_appears_in_a_browser(
-    server: tuple[str, Path], browser: Any, tmp_path: Path
-) -> None:
-    from selenium.webdriver.common.action_chains import ActionChains
+def _to_course_map(browser: Any, url: str) -> Screen:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
-    url, home = server
     browser.get(url)
     assert "googleapis" not in browser.page_source  # the page fetches only from this server
     screen = Screen(browser)
     screen.wait_for(("Welcome to dockerlab",), 60, "the first-run screen")
     screen.wait_for(("Press", "Enter"), 120, "the doctor's verdict")
-    terminal = browser.find_element(By.ID, "terminal")
-    terminal.click()
-    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    browser.find_element(By.ID, "terminal").click()
+    _keys(browser, Keys.ENTER)
     screen.wait_for(("Next:", "Lab"), 60, "the course map")
+    return screen
+
+
+def _keys(browser: Any, *keys: str, ctrl: bool = False) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    chain = ActionChains(browser)
+    if ctrl:
+        chain = chain.key_down(Keys.CONTROL)
+    chain = chain.send_keys(*keys)
+    if ctrl:
+        chain = chain.key_up(Keys.CONTROL)
+    chain.perform()
+
+
+def test_the_course_map_appears_in_a_browser(
+    server: tuple[str, Path], browser: Any, tmp_path: Path
+) -> None:
+    url, home = server
+    _to_course_map(browser, url)
     shot = tmp_path / "course-map.png"
     browser.save_screenshot(str(shot))
     print(f"\nscreenshot of the course map in the browser: {shot}")
     assert shot.stat().st_size > 10_000
     sessions = list((home / "sessions").iterdir())
     assert len(sessions) == 1  # this browser session's own learner data
+    assert (sessions[0] / "progress.sqlite3").exists()
+
+
+@pytest.fixture
+def first_lab_free(engine_lock: None) -> Iterator[None]:
+    """The first lab uses the name 'registry' and port 5000 (hence the lock); removed after."""
+    from dockerlab.engine.doctor import port_free
+
+    names = subprocess.run(
+        ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    if "registry" in names or not port_free(5000):
+        pytest.skip("the first lab needs port 5000 and the name 'registry', and they are taken")
+    yield
+    subprocess.run(
+        ["docker", "container", "rm", "-f", "-v", "registry"], capture_output=True, check=False
+    )
+
+
+def test_a_lab_step_ticks_off_from_the_browser(
+    server: tuple[str, Path], browser: Any, first_lab_free: None, tmp_path: Path
+) -> None:
+    url, _ = server
+    screen = _to_course_map(browser, url)
+    _keys(browser, "p", ctrl=True)
+    screen.wait_for(("Search for commands",), 30, "the command palette")
+    _keys(browser, "Run a Private")
+    screen.wait_for(("Lab: Run a Private Docker Registry",), 30, "the lab in the palette")
+    _keys(browser, Keys.ENTER)
+    screen.wait_for(("Step 1 of", "▶ now"), 120, "the lab's first step")
+    screen.wait_for(("Ready. Commands you type below run in",), 120, "the lab to be set up")
+    _keys(browser, "docker container run -d -p 5000:5000 --name registry registry:2")
+    _keys(browser, Keys.ENTER)
+    screen.wait_for(("✓ done", "Step 1 done: Run the registry image"), 60, "the step to tick off")
+    shot = tmp_path / "step-done.png"
+    browser.save_screenshot(str(shot))
+    print(f"\nscreenshot of the ticked-off step in the browser: {shot}")
+
+
+def test_serving_beyond_this_machine_needs_a_login_in_front() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "dockerlab", "serve", "--host", "0.0.0.0", "--port", "8123"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "not listening on 0.0.0.0" in out.stderr
+    assert "auth_basic" in out.stderr
+    assert "proxy_pass           http://127.0.0.1:8123;" in out.stderr
+    assert "--behind-login" in out.stderr
