@@ -27,6 +27,7 @@ from dockerlab.engine.refs import familiar
 MANIFEST = "dockerlab-bundle.json"
 FORMAT = 1
 CHUNK = 1 << 20
+MANIFEST_LIMIT = 16 << 20  # a real one is a few KB
 
 # (bytes done, bytes in all): called as the work goes, at most once per chunk
 ByteProgress = Callable[[int, int], None]
@@ -174,6 +175,8 @@ def read_bundle(path: Path) -> Bundle:
                     f"{path}: no {MANIFEST} in it: not a dockerlab bundle, or cut short "
                     "(the manifest is the last thing written)"
                 ) from None
+            if member.size > MANIFEST_LIMIT:
+                raise BundleError(f"{path}: {MANIFEST} is {member.size} bytes: not a manifest")
             fh = tar.extractfile(member)
             raw = fh.read() if fh else b""
     except FileNotFoundError:

@@ -186,3 +186,12 @@ def test_a_plain_tar_without_a_manifest_is_not_a_bundle(tmp_path: Path) -> None:
         tar.addfile(info, io.BytesIO(b""))
     _refused(path, "no dockerlab-bundle.json in it")
     _refused(tmp_path / "absent.tar", "no such file")
+
+
+def test_an_oversized_manifest_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.tar"
+    with tarfile.open(path, "w") as tar:
+        info = tarfile.TarInfo(MANIFEST)
+        info.size = 17 << 20
+        tar.addfile(info, io.BytesIO(b" " * info.size))
+    _refused(path, "not a manifest")
