@@ -34,6 +34,8 @@ have skopeo || need_pkgs+=(skopeo)
 have docker-compose || need_pkgs+=(docker-compose)
 have git || need_pkgs+=(git)
 have curl || need_pkgs+=(curl)
+have chromium || need_pkgs+=(chromium)  # the browser end-to-end test of `dockerlab serve`
+have chromedriver || need_pkgs+=(chromium-driver)
 
 if ! engine_up; then
   have dockerd || need_pkgs+=(docker.io)

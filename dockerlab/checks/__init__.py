@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from dockerlab.checks.context import CheckContext
+from dockerlab.checks.remote import unavailable
 from dockerlab.checks.result import Result, Status
 from dockerlab.engine.client import EngineUnavailable
 
@@ -42,7 +43,8 @@ def evaluate(spec: Any, ctx: CheckContext) -> Result:
     if fn is None:
         return Result(Status.ERROR, f"no evaluator for check kind '{getattr(spec, 'kind', spec)}'")
     try:
-        return _with_message(spec, fn(spec, ctx))
+        blocked = unavailable(spec, ctx)  # a remote engine: its machine is not this one
+        return blocked or _with_message(spec, fn(spec, ctx))
     except EngineUnavailable as exc:
         return Result(Status.ERROR, f"could not ask the Docker engine: {exc}")
     except Exception as exc:  # noqa: BLE001 - a check must never crash the runner or the app

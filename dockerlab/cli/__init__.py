@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 # modules under dockerlab.cli, each with register(subparsers)
-GROUPS: tuple[str, ...] = ("labs", "doctor", "quiz", "progress", "authoring")
+GROUPS: tuple[str, ...] = ("labs", "doctor", "quiz", "progress", "authoring", "gradebook", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="a lab variable for the app, e.g. --var registry_port=5001",
     )
+    parser.add_argument(
+        "--context",
+        metavar="NAME",
+        help="the Docker context to use (as `docker --context`); else DOCKER_HOST, "
+        "DOCKER_CONTEXT or the docker CLI's current context",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in GROUPS:
         module = importlib.import_module(f"dockerlab.cli.{name}")
@@ -51,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dockerlab.cli.common import add_content_dirs
 
         add_content_dirs(args.content)
+    from dockerlab.cli.engines import choose_engine
+
+    if not choose_engine(args.context):
+        return 2
     handler = getattr(args, "handler", None)
     if handler is None:
         from dockerlab.cli.app import open_app

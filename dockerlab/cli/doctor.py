@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     prep = isub.add_parser("prepare", help="pull them from Docker Hub, or build offline stand-ins")
     prep.add_argument("--offline", action="store_true", help="do not try Docker Hub")
     prep.set_defaults(handler=cmd_images_prepare)
+    from dockerlab.cli.bundles import register_images
+
+    register_images(isub)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

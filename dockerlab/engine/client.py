@@ -58,7 +58,7 @@ class Engine:
                 client = docker.from_env(timeout=int(self.timeout))
             client.ping()
         except DockerException as exc:
-            raise EngineUnavailable(_why(exc)) from exc
+            raise EngineUnavailable(_why(exc, self.base_url)) from exc
         return client
 
     def reset(self) -> None:
@@ -89,10 +89,10 @@ class Engine:
             raise
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             self.reset()
-            raise EngineUnavailable(_why(exc)) from exc
+            raise EngineUnavailable(_why(exc, self.base_url)) from exc
         except DockerException as exc:
             self.reset()
-            raise EngineUnavailable(_why(exc)) from exc
+            raise EngineUnavailable(_why(exc, self.base_url)) from exc
 
     def ping(self) -> bool:
         """True when the engine answers."""
@@ -108,7 +108,7 @@ class Engine:
         return dict(self.call(lambda c: c.info()))
 
 
-def _why(exc: BaseException) -> str:
+def _why(exc: BaseException, base_url: str | None = None) -> str:
     text = str(exc)
     if "Permission denied" in text or "PermissionError" in text:
         return (
@@ -116,6 +116,11 @@ def _why(exc: BaseException) -> str:
             "(sudo usermod -aG docker $USER, then log in again) or run as root"
         )
     if "FileNotFoundError" in text or "No such file" in text or "Connection refused" in text:
+        from dockerlab.engine.endpoint import DEFAULT_HOST, engine_endpoint
+
+        endpoint = engine_endpoint(base_url)
+        if endpoint.host != DEFAULT_HOST:  # DOCKER_HOST or a context chose another engine
+            return f"no Docker engine answers at {endpoint.host} (from {endpoint.source})"
         return "no Docker engine is running here (start it: sudo systemctl start docker)"
     if "timed out" in text.lower() or "timeout" in text.lower():
         return "the Docker engine did not answer in time"

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockerlab.engine.client import LABEL_OWNER, Engine, EngineUnavailable
+from dockerlab.engine.endpoint import endpoint_lines
 from dockerlab.engine.images import COURSE_IMAGES, course_image_status, hub_reachable
+from dockerlab.engine.sources import image_origin
 
 CERTS_D = Path("/etc/docker/certs.d")
 
@@ -176,6 +178,7 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
     engine = engine or Engine(timeout=10)
     report = Report()
     engine_ok = _engine_findings(engine, report)
+    report.findings.extend(Finding(*line) for line in endpoint_lines(engine.base_url))
 
     ipvs, why = ipvs_available()
     if ipvs:
@@ -248,7 +251,7 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
                     Finding(f"image {status.ref}", False, "missing", "dockerlab images prepare")
                 )
             else:
-                kind = "offline stand-in, built from Debian packages" if status.standin else "real"
+                kind = image_origin(engine, status.ref)
                 report.findings.append(Finding(f"image {status.ref}", True, kind))
     return report
 

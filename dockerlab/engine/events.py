@@ -46,6 +46,7 @@ class ImageCount:
     real: int = 0
     standin: int = 0
     missing: int = 0
+    bundled: int = 0  # of the present ones, loaded from an offline bundle (engine/sources.py)
 
     def describe(self) -> str:
         parts = []
@@ -55,7 +56,8 @@ class ImageCount:
             parts.append(f"{self.standin} stand-in{'s' if self.standin != 1 else ''}")
         if self.missing:
             parts.append(f"{self.missing} missing")
-        return ", ".join(parts) or "none"
+        bundled = f" ({self.bundled} from a bundle)" if self.bundled else ""
+        return (", ".join(parts) or "none") + bundled
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class EngineUp:
     api_version: str
     swarm: str
     images: ImageCount
+    remote: str | None = None  # the engine's address when it is not on this machine
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,9 @@ EngineState = EngineUp | EngineDown
 
 def engine_summary(engine: Engine) -> EngineUp:
     """Ask the engine what the status line shows. Raises EngineUnavailable when it is not there."""
+    from dockerlab.engine.endpoint import engine_endpoint
     from dockerlab.engine.images import COURSE_IMAGES, course_image_status
+    from dockerlab.engine.sources import bundled_count
 
     version = engine.version()
     info = engine.info()
@@ -94,12 +99,15 @@ def engine_summary(engine: Engine) -> EngineUp:
         real=sum(1 for s in statuses if s.present and not s.standin),
         standin=sum(1 for s in statuses if s.present and s.standin),
         missing=sum(1 for s in statuses if not s.present),
+        bundled=bundled_count(engine, [s.ref for s in statuses if s.present]),
     )
+    endpoint = engine_endpoint(engine.base_url)
     return EngineUp(
         version=str(version.get("Version", "?")),
         api_version=str(version.get("ApiVersion", "?")),
         swarm=swarm,
         images=images,
+        remote=None if endpoint.local else endpoint.host,
     )
 
 

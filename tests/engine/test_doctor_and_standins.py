@@ -51,7 +51,7 @@ def test_doctor_without_engine_says_why_and_fails() -> None:
         check=False,
     )
     assert out.returncode == 1
-    assert "✗ engine: no Docker engine is running here" in out.stdout
+    assert "✗ engine: no Docker engine answers at unix:///nonexistent/docker.sock" in out.stdout
     assert "Traceback" not in out.stderr
 
 

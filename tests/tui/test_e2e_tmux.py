@@ -115,7 +115,10 @@ def test_a_new_learner_opens_the_first_lab_and_completes_its_first_step(
     # the learner types the command into the command bar
     tmux.keys("docker container run -d -p 5000:5000 --name registry registry:2", literal=True)
     tmux.keys("Enter")
-    screen = tmux.wait_for(lambda s: "✓ done" in s, "the first step to tick off", timeout=60)
+    # the step list and the next step's page are drawn in separate frames: wait for both
+    screen = tmux.wait_for(
+        lambda s: "✓ done" in s and "Step 2 of" in s, "the first step to tick off", timeout=60
+    )
     assert "Step 1 done: Run the registry image" in screen
     assert "Step 2 of" in screen
     assert (home / "progress.sqlite3").exists()

@@ -30,6 +30,9 @@ def describe(state: EngineState | None) -> Text:
         text.append(" (offline)", style="dim")
     if state.images.missing:
         text.append(" — F9 prepares them", style="bold")
+    if state.remote:
+        text.append(f" · remote engine {state.remote}: ", style="bold")
+        text.append("its 127.0.0.1 ports, bind mounts and certs.d cannot be checked from here")
     return text
 
 
