@@ -228,13 +228,13 @@ def cmd_import(source: Path, output: str | None, *, force: bool) -> int:
     """Read a GIFT file and write a quiz YAML that loads; problems name file:line:column."""
     from dockerlab.model.problems import ContentError
     from dockerlab.model.quiz import QUIZ_SUFFIX, parse_quiz
+    from dockerlab.model.yamlsource import read_text
     from dockerlab.quiz.gift_import import read_gift, slug
     from dockerlab.quiz.yamlout import quiz_to_yaml
 
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"dockerlab: cannot read {source}: {exc}", file=sys.stderr)
+    text, unreadable = read_text(source)
+    if text is None:
+        print(f"dockerlab: {unreadable[0]}", file=sys.stderr)
         return EXIT_ERROR
     wanted = None
     if output and output != "-" and output.endswith(QUIZ_SUFFIX):

@@ -1,4 +1,11 @@
-"""Read YAML while remembering where every key and value stood, so errors can point at them."""
+"""Read YAML while remembering where every key and value stood, so errors can point at them.
+
+Content comes from shared packs, so reading it is bounded: a file may hold at most
+`MAX_FILE_BYTES`, nest at most `MAX_DEPTH` levels, and its aliases may add at most
+`MAX_ALIAS_NODES` nodes (a "billion laughs" file is refused at the alias that crosses the line,
+never expanded). The document is composed here, one event at a time and without recursion, from
+libyaml's C parser where PyYAML has it (the pure-Python one otherwise).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,16 @@ import yaml
 from dockerlab.model.problems import Problem
 
 PathKey = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A document over one of the limits (raised while composing, reported like a syntax error)."""
 
 
 @dataclass
@@ -45,12 +62,119 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def size_problem(file: str, size: int) -> Problem | None:
+    """A problem when a content file is larger than MAX_FILE_BYTES."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return Problem(
+        file,
+        1,
+        1,
+        f"the file is {size / 1024 / 1024:.1f} MiB ({size:,} bytes); a content file may be "
+        f"at most {MAX_FILE_BYTES // 1024 // 1024} MiB ({MAX_FILE_BYTES:,} bytes)",
+    )
+
+
+def _refuse(message: str, mark: Any) -> _Refused:
+    return _Refused(problem=message, problem_mark=mark)
+
+
+def _compose(loader: Any) -> yaml.Node | None:
+    """The stream's single document as a node graph, composed without recursion.
+
+    Aliases are shared nodes (as PyYAML composes them); `sizes` counts each node as if its
+    aliases were expanded, so the expansion is bounded before anything walks it.
+    """
+    loader.get_event()  # StreamStart
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    loader.get_event()  # DocumentStart
+    anchors: dict[str, yaml.Node] = {}
+    sizes: dict[int, int] = {}
+    added = 0
+    # open collections: (node, anchor, pending mapping key)
+    stack: list[list[Any]] = []
+    root: yaml.Node | None = None
+    while root is None:
+        event: Any = loader.get_event()
+        node: yaml.Node | None = None
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                open_anchors = {entry[1] for entry in stack}
+                why = (
+                    "refers to a node that contains it"
+                    if event.anchor in open_anchors
+                    else "is not defined above"
+                )
+                raise _refuse(f"alias *{event.anchor} {why}", event.start_mark)
+            node = anchors[event.anchor]
+            added += sizes[id(node)]
+            if added > MAX_ALIAS_NODES:
+                raise _refuse(
+                    f"aliases expand this document by more than {MAX_ALIAS_NODES:,} values; "
+                    "write the values out instead",
+                    event.start_mark,
+                )
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            marks: tuple[Any, Any] = (event.start_mark, event.end_mark)
+            node = yaml.ScalarNode(tag, event.value, *marks, style=event.style)
+            sizes[id(node)] = 1
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _refuse(
+                    f"the document nests deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            kind: Any = yaml.SequenceNode
+            if isinstance(event, yaml.MappingStartEvent):
+                kind = yaml.MappingNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(kind, None, event.implicit)
+            opened = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            stack.append([opened, event.anchor, None])
+            continue
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            node, anchor, _ = stack.pop()
+            node.end_mark = event.end_mark
+            sizes[id(node)] = 1 + sum(
+                sizes[id(child)]
+                for item in node.value
+                for child in (item if isinstance(item, tuple) else (item,))
+            )
+            if anchor is not None:
+                anchors[anchor] = node
+        if node is None:  # pragma: no cover - the parser emits nothing else inside a document
+            raise _refuse(f"unexpected {type(event).__name__}", event.start_mark)
+        if not stack:
+            root = node
+            break
+        parent = stack[-1]
+        if isinstance(parent[0], yaml.SequenceNode):
+            parent[0].value.append(node)
+        elif parent[2] is None:
+            parent[2] = node
+        else:
+            parent[0].value.append((parent[2], node))
+            parent[2] = None
+    loader.get_event()  # DocumentEnd
+    if not loader.check_event(yaml.StreamEndEvent):
+        event = loader.get_event()
+        raise _refuse("expected a single document in the file", event.start_mark)
+    return root
+
+
 def _walk(node: yaml.Node, path: PathKey, src: Source, problems: list[Problem]) -> None:
+    """Record positions (depth is bounded by MAX_DEPTH, alias expansion by MAX_ALIAS_NODES)."""
     src.value_at[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            key = str(key_node.value)
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "<mapping key>"
             if key in seen:
                 line, col = _mark(key_node)
                 problems.append(Problem(src.file, line, col, f"duplicate key '{key}'"))
@@ -62,40 +186,74 @@ def _walk(node: yaml.Node, path: PathKey, src: Source, problems: list[Problem]) 
             _walk(item, (*path, index), src, problems)
 
 
+class _Constructor(_Loader):  # type: ignore[misc,valid-type]
+    """The safe constructor, remembering the node it is building (to locate a bad value)."""
+
+    current: yaml.Node | None = None
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        self.current = node
+        return super().construct_object(node, deep=deep)
+
+
 def parse_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
-    """Parse one YAML document; syntax errors come back as problems, never as exceptions."""
+    """Parse one YAML document; syntax errors and limits come back as problems, never raised."""
     problems: list[Problem] = []
     src = Source(file=file, data=None)
+    too_big = size_problem(file, len(text.encode("utf-8", "surrogatepass")))
+    if too_big:
+        return src, [too_big]
+    loader = _Constructor(text)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                problems.append(Problem(file, 1, 1, "the file is empty"))
-                return src, problems
-            _walk(node, (), src, problems)
-            src.data = loader.construct_document(node)
-        finally:
-            loader.dispose()
+        node = _compose(loader)
+        if node is None:
+            problems.append(Problem(file, 1, 1, "the file is empty"))
+            return src, problems
+        _walk(node, (), src, problems)
+        src.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        lines = text.splitlines()
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
         if "{{" in source_line:
             what += '; a value that starts with {{ must be quoted, e.g. host: "{{ registry_port }}"'
-        problems.append(Problem(file, line, col, f"YAML syntax error: {what}"))
+        kind = "YAML" if isinstance(exc, _Refused) else "YAML syntax error"
+        problems.append(Problem(file, line, col, f"{kind}: {what}"))
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        problems.append(
+            Problem(file, line, col, f"YAML: character #x{exc.character:04x}: {exc.reason}")
+        )
     except yaml.YAMLError as exc:
         problems.append(Problem(file, 1, 1, f"YAML error: {exc}"))
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2024-13-45
+        line, col = _mark(loader.current) if loader.current is not None else (1, 1)
+        problems.append(Problem(file, line, col, f"invalid value: {exc}"))
+    finally:
+        loader.dispose()
     return src, problems
 
 
-def read_yaml(path: Path) -> tuple[Source, list[Problem]]:
-    """Read and parse a file; an unreadable file is a problem too."""
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """A content file's text, or the problem that stops it being read (too large, not UTF-8)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+            size = len(raw) if len(raw) <= MAX_FILE_BYTES else path.stat().st_size
+        too_big = size_problem(str(path), size)
+        if too_big:
+            return None, [too_big]
+        return raw.decode("utf-8"), []
     except (OSError, UnicodeDecodeError) as exc:
-        return Source(file=str(path), data=None), [
-            Problem(str(path), 1, 1, f"cannot read the file: {exc}")
-        ]
+        return None, [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
+
+
+def read_yaml(path: Path) -> tuple[Source, list[Problem]]:
+    """Read and parse a file; an unreadable or oversized file is a problem too."""
+    text, problems = read_text(path)
+    if text is None:
+        return Source(file=str(path), data=None), problems
     return parse_yaml(text, str(path))
