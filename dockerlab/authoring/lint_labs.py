@@ -17,6 +17,7 @@ from dockerlab.authoring.lint_report import (
     warning,
     without_echoes,
 )
+from dockerlab.authoring.lint_safety import lab_pattern_problems, name_problems
 from dockerlab.engine.refs import normalize, repository
 from dockerlab.model.checks import (
     AllCheck,
@@ -226,5 +227,6 @@ def lint_lab(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
         problems += _hint_problems(lab, src)
         problems += _image_problems(lab, uses, src)
         problems += _cleanup_problems(lab, uses, src)
+        problems += name_problems(lab, src) + lab_pattern_problems(lab, src)
     lab_id = as_mapping(src.data).get("id")
     return (lab_id if isinstance(lab_id, str) else None), src, problems

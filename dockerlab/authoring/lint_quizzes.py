@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dockerlab.authoring.lint_report import PLACELESS, as_mapping, duplicate_ids, without_echoes
+from dockerlab.authoring.lint_safety import quiz_pattern_problems
 from dockerlab.model.problems import ContentError, Problem
 from dockerlab.model.yamlsource import Source, read_yaml
 
@@ -19,7 +20,7 @@ def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
 
     problems: list[Problem] = []
     try:
-        load_quiz(path)
+        problems += quiz_pattern_problems(load_quiz(path).quiz, src)
     except ContentError as err:
         problems.extend(without_echoes(err.problems))
     duplicates = duplicate_ids(src, "questions", "question")
