@@ -17,7 +17,7 @@ from dockerlab.authoring.lint_report import (
     warning,
     without_echoes,
 )
-from dockerlab.authoring.lint_safety import lab_pattern_problems, name_problems
+from dockerlab.authoring.lint_safety import control_problems, lab_pattern_problems, name_problems
 from dockerlab.engine.refs import normalize, repository
 from dockerlab.model.checks import (
     AllCheck,
@@ -221,7 +221,7 @@ def lint_lab(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
     duplicates = duplicate_ids(src, "steps", "step")
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
-    problems += duplicates + _folder_problem(path, src)
+    problems += duplicates + _folder_problem(path, src) + control_problems(src)
     if lab is not None:
         uses = list(_uses(lab))
         problems += _hint_problems(lab, src)

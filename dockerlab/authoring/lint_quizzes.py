@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dockerlab.authoring.lint_report import PLACELESS, as_mapping, duplicate_ids, without_echoes
-from dockerlab.authoring.lint_safety import quiz_pattern_problems
+from dockerlab.authoring.lint_safety import control_problems, quiz_pattern_problems
 from dockerlab.model.problems import ContentError, Problem
 from dockerlab.model.yamlsource import Source, read_yaml
 
@@ -26,7 +26,7 @@ def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
     duplicates = duplicate_ids(src, "questions", "question")
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
-    problems += duplicates
+    problems += duplicates + control_problems(src)
     quiz_id = as_mapping(src.data).get("id")
     return (quiz_id if isinstance(quiz_id, str) else None), src, problems
 

@@ -1,6 +1,7 @@
-"""What lint says about content that would break or hang at run time: Docker names outside
-Docker's own grammar (a container named `x; touch /tmp/f`), and regular expressions with a
-nested quantifier (`^(a+)+$`), which backtrack exponentially on a near miss.
+"""What lint says about content that would break, hang or mislead at run time: Docker names
+outside Docker's own grammar (a container named `x; touch /tmp/f`), regular expressions with a
+nested quantifier (`^(a+)+$`), which backtrack exponentially on a near miss, and text holding
+terminal escapes or bidi overrides (which the CLI and the app drop when they show it).
 
 The grammars are Docker's: container and volume names are moby's `RestrictedNamePattern`
 (`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`, daemon/names); image references are distribution's
@@ -29,6 +30,7 @@ from dockerlab.model.lab import Lab
 from dockerlab.model.patterns import nested_quantifier
 from dockerlab.model.problems import Problem
 from dockerlab.model.quiz import Quiz
+from dockerlab.model.safetext import unsafe_characters
 from dockerlab.model.yamlsource import PathKey, Source
 
 NAME_CHARS = "[a-zA-Z0-9][a-zA-Z0-9_.-]"
@@ -164,3 +166,32 @@ def quiz_pattern_problems(quiz: Quiz, src: Source) -> list[Problem]:
         for i, q in enumerate(quiz.questions)
         if q.regex and nested_quantifier(q.regex)
     ]
+
+
+def _strings(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def control_problems(src: Source) -> list[Problem]:
+    """A warning for each text holding control characters (other than newline and tab), escape
+    sequences or bidi controls."""
+    problems: list[Problem] = []
+    for path, text in _strings(src.data, ()):
+        found = unsafe_characters(text)
+        if found:
+            problems.append(
+                warning(
+                    src,
+                    path,
+                    f"this text holds {', '.join(found)} (terminal control or bidi characters); "
+                    "they are dropped when shown, so write the text without them",
+                )
+            )
+    return problems

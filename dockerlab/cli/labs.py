@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problems
+from dockerlab.model.safetext import safe_text
 
 if TYPE_CHECKING:
     from dockerlab.checks.result import Result
@@ -101,10 +102,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     by_section: dict[str, list[str]] = {}
     for loaded in catalog.labs.values():
         lab = loaded.lab
-        line = f"  {lab.id:<20} {lab.title} ({lab.minutes} min)"
+        line = f"  {lab.id:<20} {safe_text(lab.title)} ({lab.minutes} min)"
         by_section.setdefault(lab.section, []).append(line)
     for section, lines in by_section.items():
-        print(section)
+        print(safe_text(section))
         print("\n".join(lines))
     for problem in catalog.problems:
         print(problem, file=sys.stderr)
@@ -159,14 +160,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     step = lab.step(args.step) if args.step else session.current_step()
     if step is None:
-        print(f"{lab.title}: every step is done. `dockerlab reset {lab.id}` starts it again.")
+        done = f"{lab.title}: every step is done. `dockerlab reset {lab.id}` starts it again."
+        print(safe_text(done))
         return EXIT_PASS
     index = lab.steps.index(step) + 1
-    print(f"{lab.title} — step {index}/{len(lab.steps)}: {step.title}")
+    print(safe_text(f"{lab.title} — step {index}/{len(lab.steps)}: {step.title}"))
     if step.goal:
-        print(f"Goal: {step.goal}")
+        print(safe_text(f"Goal: {step.goal}"))
     print(f"(commands run in {session.workspace})\n")
-    print(step.instructions.strip())
+    print(safe_text(step.instructions.strip()))
     print(f"\nCheck your work: dockerlab check {lab.id} {step.id}")
     return EXIT_PASS
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problems
+from dockerlab.model.safetext import safe_stdout, safe_text
 
 if TYPE_CHECKING:
     from dockerlab.model.quiz import LoadedQuiz
@@ -155,7 +156,7 @@ def cmd_review(quiz_id: str) -> int:
     loaded = _load(quiz_id)
     if loaded is None:
         return EXIT_ERROR
-    print(render_review(loaded.quiz, str(loaded.path)), end="")
+    print(safe_text(render_review(loaded.quiz, str(loaded.path))), end="")
     return EXIT_PASS
 
 
@@ -168,9 +169,9 @@ def cmd_take(quiz_id: str, *, plain: bool, seed: int | None) -> int:
         return EXIT_ERROR
     quiz = loaded.quiz
     if plain or not sys.stdin.isatty():
-        attempt = run_lines(quiz, sys.stdin, sys.stdout, seed)
+        attempt = run_lines(quiz, sys.stdin, safe_stdout(), seed)
     else:
-        attempt = run_interactive(quiz, input, sys.stdout, seed)
+        attempt = run_interactive(quiz, input, safe_stdout(), seed)
         attempt = _offer_retry(loaded, attempt, seed)
     _record(attempt)
     return EXIT_PASS if attempt.passed else EXIT_FAIL
@@ -190,7 +191,7 @@ def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> 
             break
         if again.strip().lower() not in ("y", "yes"):
             break
-        attempt = run_interactive(loaded.quiz, input, sys.stdout, seed, previous=attempt)
+        attempt = run_interactive(loaded.quiz, input, safe_stdout(), seed, previous=attempt)
     return attempt
 
 

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Log, Markdown, Static
 
+from dockerlab.model.safetext import safe_text
 from dockerlab.runner.watch import plan_for
 from dockerlab.tui.screens.lab_commands import LabCommands
 from dockerlab.tui.screens.lab_lifecycle import LabLifecycle
@@ -158,15 +159,20 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
             helped = sum(1 for assisted in self.done.values() if assisted)
             extra = f" ({plural(helped, 'step')} with help)" if helped else ""
             md.update(
-                f"## ✓ Lab complete\n\nYou did all {len(lab.steps)} steps of "
-                f"*{lab.title}*{extra}.\n\nEscape goes back to the course map, where the "
-                "next thing to do is waiting. Ctrl+R resets this lab to do it again."
+                safe_text(
+                    f"## ✓ Lab complete\n\nYou did all {len(lab.steps)} steps of "
+                    f"*{lab.title}*{extra}.\n\nEscape goes back to the course map, where the "
+                    "next thing to do is waiting. Ctrl+R resets this lab to do it again."
+                )
             )
         else:
             number = lab.steps.index(step) + 1
             goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
             md.update(
-                f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{step.instructions}"
+                safe_text(
+                    f"## Step {number} of {len(lab.steps)}: {step.title}\n\n"
+                    f"{goal}{step.instructions}"
+                )
             )
         self.query_one("#instructions-scroll").scroll_home(animate=False)
         self._show_feedback()
@@ -184,7 +190,7 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
                 mark = "current"
             else:
                 mark = "todo"
-            rows.append(StepRow(number, s.title, mark))
+            rows.append(StepRow(number, safe_text(s.title), mark))
         self.query_one(StepList).show(rows)
 
     def _show_feedback(self) -> None:

@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dockerlab.model.safetext import safe_text
 from dockerlab.tui.screens.base import BaseScreen
 from dockerlab.tui.widgets.status_line import StatusLine
 
@@ -124,10 +125,15 @@ class QuizScreen(BaseScreen):
         self.hints_shown = 0
         retry = " (retrying the ones missed)" if len(self.asking) < len(self.quiz.questions) else ""
         self.query_one("#quiz-title", Static).update(
-            f"Quiz · {self.quiz.title} — question {self.index + 1} of {len(self.asking)}{retry}"
+            Text(
+                safe_text(
+                    f"Quiz · {self.quiz.title} — question {self.index + 1} of {len(self.asking)}"
+                    + retry
+                )
+            )
         )
         self.query_one("#question", Markdown).update(
-            f"{question.prompt.strip()}\n\n*({KIND_WORDS[question.type]})*"
+            safe_text(f"{question.prompt.strip()}\n\n*({KIND_WORDS[question.type]})*")
         )
         self.query_one("#quiz-feedback", Static).update("")
         choices = self.query_one(ChoiceList)
@@ -147,7 +153,7 @@ class QuizScreen(BaseScreen):
         else:
             self.shown = arrange(question, self.lab_app.options.quiz_seed)
             choices.ask(
-                [f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown)],
+                [safe_text(f"{letter(i)}) {o.text.strip()}") for i, o in enumerate(self.shown)],
                 multiple=question.type == "multiple",
             )
         choices.focus()
@@ -203,13 +209,13 @@ class QuizScreen(BaseScreen):
                 right = "; ".join(
                     f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown) if o.correct
                 )
-            text.append(f" The right answer: {right}")
+            text.append(safe_text(f" The right answer: {right}"))
         if graded.note:
             text.append(f"\n{graded.note}", style="italic")
         for feedback in graded.feedback:
-            text.append(f"\n{feedback.strip()}")
+            text.append(safe_text(f"\n{feedback.strip()}"))
         text.append("\nExplanation: ", style="bold")
-        text.append(graded.explanation.strip())
+        text.append(safe_text(graded.explanation.strip()))
         if question.link and not graded.correct:
             text.append(f"\nWhere this is taught: {question.link}", style="italic")
         last = self.index + 1 >= len(self.asking)
