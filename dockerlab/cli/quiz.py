@@ -214,14 +214,15 @@ def _record(attempt: QuizAttempt) -> None:
 
 
 def cmd_export(quiz_id: str, fmt: str) -> int:
-    from dockerlab.quiz.gift import quiz_to_gift
-    from dockerlab.quiz.moodle import quiz_to_moodle_xml
+    from dockerlab.quiz.export import export_quiz
 
     loaded = _load(quiz_id)
     if loaded is None:
         return EXIT_ERROR
-    text = quiz_to_gift(loaded.quiz) if fmt == "gift" else quiz_to_moodle_xml(loaded.quiz)
+    text, warnings = export_quiz(loaded.quiz, fmt)
     sys.stdout.write(text)
+    for warning in warnings:
+        print(f"dockerlab: warning: {warning}", file=sys.stderr)
     return EXIT_PASS
 
 

@@ -1,16 +1,19 @@
 """Read a GIFT file into a quiz, following Moodle's own reading of the format.
 
-Questions are blocks separated by blank lines; `//` lines are comments (a `// dockerlab {...}`
-comment, written by our export, restores what GIFT cannot hold). Supported: multiple choice
-(one `=` → `single`; only `~` with weights → `multiple`), true/false and short answer. Essay,
-numerical, matching and description blocks are skipped with a warning. Syntax errors are
-problems at file:line:column; nothing is half-imported.
+Questions are blocks separated by blank lines, or, where a file leaves those out, by a line that
+starts another question (a `::title::`, a comment or its own `{answers}`) after the last one's
+answers closed; a leading byte-order mark is ignored. `//` lines are comments (a
+`// dockerlab {...}` comment, written by our export, restores what GIFT cannot hold).
+Supported: multiple choice (one `=` → `single`; only `~` with weights → `multiple`), true/false
+and short answer. Essay, numerical, matching and description blocks are skipped with a warning.
+Syntax errors are problems at file:line:column; nothing is half-imported.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,26 +57,62 @@ class _Block:
         return Problem(self.file, line, column, message, severity=severity)
 
 
+def _braces(line: str, inside: bool) -> tuple[bool, bool]:
+    """(inside an answer set after `line`, whether `line` closed one), skipping escapes."""
+    closed = False
+    i = 0
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+            continue
+        if line[i] == "{" and not inside:
+            inside = True
+        elif line[i] == "}" and inside:
+            inside, closed = False, True
+        i += 1
+    return inside, closed
+
+
+def _starts_question(line: str) -> bool:
+    """A line that can only begin another question: a title, a comment, or its own answers."""
+    text = line.strip()
+    return text.startswith(("::", "//", "$CATEGORY:")) or _find(text, "{") != -1
+
+
+def _groups(text: str) -> Iterator[list[tuple[int, str]]]:
+    """Numbered lines of each question: blocks between blank lines, and within a block a new
+    question wherever a line starts one after the answers of the last one have closed."""
+    lines: list[tuple[int, str]] = []
+    inside = answered = False
+    for number, line in enumerate([*text.splitlines(), ""], start=1):
+        if not line.strip():
+            if lines:
+                yield lines
+            lines, inside, answered = [], False, False
+            continue
+        if answered and not inside and _starts_question(line):
+            yield lines
+            lines, answered = [], False
+        lines.append((number, line))
+        if not line.strip().startswith("//"):
+            inside, closed = _braces(line, inside)
+            answered = answered or closed
+
+
 def _blocks(text: str, file: str) -> list[_Block]:
     blocks: list[_Block] = []
-    lines: list[tuple[int, str]] = []
-    for number, line in enumerate([*text.splitlines(), ""], start=1):
-        if line.strip():
-            lines.append((number, line))
-            continue
-        if lines:
-            body, starts, comments = "", [], []
-            for n, raw in lines:
-                if raw.strip().startswith("//"):
-                    comments.append(raw.strip())
-                    continue
-                starts.append((len(body), n))
-                body += raw + "\n"
-            if starts:
-                blocks.append(_Block(file, body.rstrip("\n"), starts, comments))
-            else:
-                blocks.append(_Block(file, "", [(0, lines[0][0])], comments))
-        lines = []
+    for lines in _groups(text.removeprefix("\ufeff")):
+        body, starts, comments = "", [], []
+        for n, raw in lines:
+            if raw.strip().startswith("//"):
+                comments.append(raw.strip())
+                continue
+            starts.append((len(body), n))
+            body += raw + "\n"
+        if starts:
+            blocks.append(_Block(file, body.rstrip("\n"), starts, comments))
+        else:
+            blocks.append(_Block(file, "", [(0, lines[0][0])], comments))
     return blocks
 
 
