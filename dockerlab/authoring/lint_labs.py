@@ -48,13 +48,13 @@ def _load_problems(path: Path, src: Source) -> tuple[Lab | None, list[Problem]]:
     lab: Lab | None = None
     problems: list[Problem] = []
     try:
-        lab = load_lab(path).lab
+        lab = load_lab(path, source=src).lab
     except ContentError as err:
         problems.extend(err.problems)
     seen = {str(p) for p in problems}
     for cap in _when_capabilities(src):
         try:
-            load_lab(path, capabilities={cap})
+            load_lab(path, capabilities={cap}, source=src)
         except ContentError as err:
             for p in err.problems:
                 if str(p) not in seen:

@@ -20,7 +20,7 @@ def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
 
     problems: list[Problem] = []
     try:
-        problems += quiz_pattern_problems(load_quiz(path).quiz, src)
+        problems += quiz_pattern_problems(load_quiz(path, source=src).quiz, src)
     except ContentError as err:
         problems.extend(without_echoes(err.problems))
     duplicates = duplicate_ids(src, "questions", "question")

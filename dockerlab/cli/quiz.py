@@ -229,8 +229,8 @@ def cmd_export(quiz_id: str, fmt: str) -> int:
 def cmd_import(source: Path, output: str | None, *, force: bool) -> int:
     """Read a GIFT file and write a quiz YAML that loads; problems name file:line:column."""
     from dockerlab.model.problems import ContentError
-    from dockerlab.model.quiz import QUIZ_SUFFIX, parse_quiz
-    from dockerlab.model.yamlsource import read_text
+    from dockerlab.model.quiz import QUIZ_SUFFIX
+    from dockerlab.model.yamlsource import MAX_FILE_BYTES, read_text, size_problem
     from dockerlab.quiz.gift_import import read_gift, slug
     from dockerlab.quiz.yamlout import quiz_to_yaml
 
@@ -262,7 +262,13 @@ def cmd_import(source: Path, output: str | None, *, force: bool) -> int:
         comment=f"Imported from {source.name} by `dockerlab quiz import`.\n"
         "Check `section:` and each question's explanation before learners see it.",
     )
-    parse_quiz(body, str(target))  # the file must load; a failure here is our bug, so raise
+    if size_problem(str(target), len(body.encode("utf-8"))):
+        print(
+            f"dockerlab: {source}: the quiz would be {len(body.encode('utf-8')):,} bytes of YAML; "
+            f"a content file may be at most {MAX_FILE_BYTES:,}: split the GIFT file",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
     if output == "-":
         sys.stdout.write(body)
         return EXIT_PASS

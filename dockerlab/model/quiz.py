@@ -226,9 +226,10 @@ def parse_quiz(text: str, file: str) -> Quiz:
     return build(Quiz, src, _id_matches_file(src, Path(file)))
 
 
-def load_quiz(path: Path) -> LoadedQuiz:
-    """Load one quiz file; raises ContentError listing every problem at file:line:column."""
-    src, problems = read_yaml(path)
+def load_quiz(path: Path, source: Source | None = None) -> LoadedQuiz:
+    """Load one quiz file (or its `source`, already parsed); raises ContentError listing every
+    problem at file:line:column."""
+    src, problems = (source, []) if source is not None else read_yaml(path)
     if problems:
         raise ContentError(problems)
     return LoadedQuiz(quiz=build(Quiz, src, _id_matches_file(src, path)), path=path)

@@ -2,9 +2,10 @@
 
 Content comes from shared packs, so reading it is bounded: a file may hold at most
 `MAX_FILE_BYTES`, nest at most `MAX_DEPTH` levels, and its aliases may add at most
-`MAX_ALIAS_NODES` nodes (a "billion laughs" file is refused at the alias that crosses the line,
-never expanded). The document is composed here, one event at a time and without recursion, from
-libyaml's C parser where PyYAML has it (the pure-Python one otherwise).
+`MAX_ALIAS_NODES` values (a "billion laughs" file is refused once its expansion crosses that
+line, at the top-level key where it happens). The document is composed by libyaml's C loader
+where PyYAML has it (which also stops at 1,000 levels), and its node graph is walked without
+recursion before anything else walks it (`_walk`); the pure-Python loader is the fallback.
 """
 
 from __future__ import annotations
@@ -79,111 +80,47 @@ def _refuse(message: str, mark: Any) -> _Refused:
     return _Refused(problem=message, problem_mark=mark)
 
 
-def _compose(loader: Any) -> yaml.Node | None:
-    """The stream's single document as a node graph, composed without recursion.
-
-    Aliases are shared nodes (as PyYAML composes them); `sizes` counts each node as if its
-    aliases were expanded, so the expansion is bounded before anything walks it.
-    """
-    loader.get_event()  # StreamStart
-    if loader.check_event(yaml.StreamEndEvent):
-        return None
-    loader.get_event()  # DocumentStart
-    anchors: dict[str, yaml.Node] = {}
-    sizes: dict[int, int] = {}
+def _walk(root: yaml.Node, src: Source, problems: list[Problem]) -> None:
+    """Record where every path stands, and refuse a graph that nests deeper than MAX_DEPTH or
+    whose aliases (shared nodes, met again) add more than MAX_ALIAS_NODES values. Iterative,
+    and bounded: a cyclic alias (`&a [*a]`) stops at the depth limit, a billion laughs at the
+    alias limit, both before anything else walks the data."""
+    visited: set[int] = set()
     added = 0
-    # open collections: (node, anchor, pending mapping key)
-    stack: list[list[Any]] = []
-    root: yaml.Node | None = None
-    while root is None:
-        event: Any = loader.get_event()
-        node: yaml.Node | None = None
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in anchors:
-                open_anchors = {entry[1] for entry in stack}
-                why = (
-                    "refers to a node that contains it"
-                    if event.anchor in open_anchors
-                    else "is not defined above"
-                )
-                raise _refuse(f"alias *{event.anchor} {why}", event.start_mark)
-            node = anchors[event.anchor]
-            added += sizes[id(node)]
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            why = " (through an alias: does one refer to a node that contains it?)" if added else ""
+            raise _refuse(
+                f"the document nests deeper than {MAX_DEPTH} levels{why}", node.start_mark
+            )
+        if id(node) in visited:
+            added += 1
             if added > MAX_ALIAS_NODES:
+                line, column = src.key_at.get(path[:1], _mark(node))
                 raise _refuse(
                     f"aliases expand this document by more than {MAX_ALIAS_NODES:,} values; "
                     "write the values out instead",
-                    event.start_mark,
+                    yaml.Mark(src.file, 0, line - 1, column - 1, None, 0),
                 )
-        elif isinstance(event, yaml.ScalarEvent):
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            marks: tuple[Any, Any] = (event.start_mark, event.end_mark)
-            node = yaml.ScalarNode(tag, event.value, *marks, style=event.style)
-            sizes[id(node)] = 1
-            if event.anchor is not None:
-                anchors[event.anchor] = node
-        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            if len(stack) >= MAX_DEPTH:
-                raise _refuse(
-                    f"the document nests deeper than {MAX_DEPTH} levels", event.start_mark
-                )
-            kind: Any = yaml.SequenceNode
-            if isinstance(event, yaml.MappingStartEvent):
-                kind = yaml.MappingNode
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(kind, None, event.implicit)
-            opened = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
-            stack.append([opened, event.anchor, None])
-            continue
-        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-            node, anchor, _ = stack.pop()
-            node.end_mark = event.end_mark
-            sizes[id(node)] = 1 + sum(
-                sizes[id(child)]
-                for item in node.value
-                for child in (item if isinstance(item, tuple) else (item,))
-            )
-            if anchor is not None:
-                anchors[anchor] = node
-        if node is None:  # pragma: no cover - the parser emits nothing else inside a document
-            raise _refuse(f"unexpected {type(event).__name__}", event.start_mark)
-        if not stack:
-            root = node
-            break
-        parent = stack[-1]
-        if isinstance(parent[0], yaml.SequenceNode):
-            parent[0].value.append(node)
-        elif parent[2] is None:
-            parent[2] = node
         else:
-            parent[0].value.append((parent[2], node))
-            parent[2] = None
-    loader.get_event()  # DocumentEnd
-    if not loader.check_event(yaml.StreamEndEvent):
-        event = loader.get_event()
-        raise _refuse("expected a single document in the file", event.start_mark)
-    return root
-
-
-def _walk(node: yaml.Node, path: PathKey, src: Source, problems: list[Problem]) -> None:
-    """Record positions (depth is bounded by MAX_DEPTH, alias expansion by MAX_ALIAS_NODES)."""
-    src.value_at[path] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "<mapping key>"
-            if key in seen:
-                line, col = _mark(key_node)
-                problems.append(Problem(src.file, line, col, f"duplicate key '{key}'"))
-            seen.add(key)
-            src.key_at[(*path, key)] = _mark(key_node)
-            _walk(value_node, (*path, key), src, problems)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), src, problems)
+            visited.add(id(node))
+        src.value_at[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            items: list[tuple[yaml.Node, PathKey]] = []
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "<key>"
+                if key in seen:
+                    line, col = _mark(key_node)
+                    problems.append(Problem(src.file, line, col, f"duplicate key '{key}'"))
+                seen.add(key)
+                src.key_at[(*path, key)] = _mark(key_node)
+                items.append((value_node, (*path, key)))
+            stack.extend(reversed(items))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in reversed(list(enumerate(node.value))))
 
 
 class _Constructor(_Loader):  # type: ignore[misc,valid-type]
@@ -205,16 +142,18 @@ def parse_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
         return src, [too_big]
     loader = _Constructor(text)
     try:
-        node = _compose(loader)
+        node = loader.get_single_node()
         if node is None:
             problems.append(Problem(file, 1, 1, "the file is empty"))
             return src, problems
-        _walk(node, (), src, problems)
+        _walk(node, src, problems)
         src.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and what.startswith("but "):  # "expected a single document..., but..."
+            what = f"{exc.context}, {what}"
         lines = text.splitlines()
         source_line = lines[line - 1] if 0 < line <= len(lines) else ""
         if "{{" in source_line:
@@ -229,6 +168,10 @@ def parse_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
         )
     except yaml.YAMLError as exc:
         problems.append(Problem(file, 1, 1, f"YAML error: {exc}"))
+    except RecursionError:  # the pure-Python composer (no libyaml) on a very deep document
+        problems.append(
+            Problem(file, 1, 1, f"YAML: the document nests deeper than {MAX_DEPTH} levels")
+        )
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2024-13-45
         line, col = _mark(loader.current) if loader.current is not None else (1, 1)
         problems.append(Problem(file, line, col, f"invalid value: {exc}"))

@@ -11,6 +11,7 @@ Syntax errors are problems at file:line:column; nothing is half-imported.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -116,7 +117,8 @@ def _blocks(text: str, file: str) -> list[_Block]:
     return blocks
 
 
-def _positions(text: str, target: str) -> list[int]:
+@functools.lru_cache(maxsize=32)  # a question's text is searched for several markers, often
+def _positions(text: str, target: str) -> tuple[int, ...]:
     """Offsets of every unescaped occurrence of `target` (a backslash escapes the next char)."""
     found: list[int] = []
     i = 0
@@ -128,7 +130,7 @@ def _positions(text: str, target: str) -> list[int]:
             i += len(target)
         else:
             i += 1
-    return found
+    return tuple(found)
 
 
 def _find(text: str, target: str, start: int = 0) -> int:
