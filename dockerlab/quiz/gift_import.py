@@ -26,6 +26,8 @@ from dockerlab.quiz.gift import QUESTION_META, QUIZ_META, unescape
 from dockerlab.quiz.shuffle import letter
 
 NO_EXPLANATION = "(The imported GIFT file gave no general feedback for this question.)"
+# a section quiz has a dozen questions; a thousand is a question bank to split
+MAX_QUESTIONS = 1000
 WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 
 
@@ -146,6 +148,8 @@ def _rfind(text: str, target: str) -> int:
 def _split(text: str, markers: str) -> list[tuple[int, str, str]]:
     """Split answers at unescaped markers: (offset, marker, raw text after it)."""
     cuts = sorted(i for m in markers for i in _positions(text, m))
+    if not cuts:
+        return []
     ends = [*cuts[1:], len(text)]
     return [(at, text[at], text[at + 1 : end]) for at, end in zip(cuts, ends, strict=True)]
 
@@ -248,7 +252,10 @@ class _Reader:
     def short(self, answers: str, base: int) -> dict[str, Any]:
         accept: list[str] = []
         feedbacks: list[str] = []
-        for at, _, raw in _split(answers, "="):
+        items = _split(answers, "=")
+        if not items or answers[: items[0][0]].strip():
+            raise self.fail(base, "text before the first answer: each answer starts with = or ~")
+        for at, _, raw in items:
             found = WEIGHT.match(raw.lstrip())
             if found:
                 raw = raw.lstrip()[found.end() :]
@@ -361,6 +368,15 @@ def read_gift(text: str, file: str, quiz_id: str | None = None) -> GiftImport:
         if not block.body or block.body.startswith("$CATEGORY:"):
             header = header or _meta(block.comments, QUIZ_META, block, warnings)
             continue
+        if len(questions) >= MAX_QUESTIONS:
+            problems.append(
+                block.problem(
+                    0,
+                    f"more than {MAX_QUESTIONS:,} questions: a quiz holds at most "
+                    f"{MAX_QUESTIONS:,}; split the file (one quiz per section)",
+                )
+            )
+            break
         meta = _meta(block.comments, QUESTION_META, block, warnings)
         try:
             data = _Reader(block, meta, warnings).read(len(questions) + 1)

@@ -134,3 +134,14 @@ def test_bundled_quizzes_export_warnings_name_only_real_losses() -> None:
         for fmt in ("gift", "moodle-xml"):
             for warning in export_warnings(loaded.quiz, fmt):
                 assert "control, escape or bidi" not in warning
+
+
+def test_a_question_bank_too_big_for_one_quiz_is_refused_at_the_first_question_too_many() -> None:
+    from dockerlab.model.problems import ContentError
+
+    text = "".join(f"::q{n}::Port {n}?{{=5000 ####The port.}}\n" for n in range(1500))
+    with pytest.raises(ContentError) as err:
+        read_gift(text, "bank.gift")
+    (problem,) = err.value.problems
+    assert (problem.line, problem.column) == (1001, 1)
+    assert problem.message.startswith("more than 1,000 questions: a quiz holds at most 1,000")
