@@ -1,7 +1,11 @@
 """A second Docker engine of our own, to stop, pause and restart without touching the one the
-other tests (and other people) use: its own socket, data root, exec root and pid file, no
-bridge and no iptables rules, vfs storage, its own containerd namespace. Started per test;
-stopped by its PID only."""
+other tests (and other people) use: its own socket, data root, exec root and pid file, its own
+bridge interface and no iptables rules, vfs storage, its own containerd namespace. Started per
+test; stopped by its PID only.
+
+Not `--bridge=none`: a dockerd without a bridge deletes the host's `docker0` at start-up
+(moby's removeDefaultBridgeInterface), and `docker0` belongs to the main engine, whose
+containers lose their network. So the bridge is one we create, and delete, ourselves."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +36,10 @@ def _wait(condition: object, seconds: float, what: str) -> None:
 
 @dataclass
 class PrivateEngine:
-    """dockerd of our own: `host` is its DOCKER_HOST."""
+    """dockerd of our own: `host` is its DOCKER_HOST, `bridge` its own network interface."""
 
     root: Path
+    bridge: str
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -61,8 +67,9 @@ class PrivateEngine:
                 "--data-root", str(self.root / "data"),
                 "--exec-root", str(self.root / "exec"),
                 "--pidfile", str(self.root / "docker.pid"),
-                "--bridge=none",
+                "--bridge", self.bridge,
                 "--iptables=false",
+                "--ip-masq=false",
                 "--ip6tables=false",
                 "--storage-driver=vfs",
                 "--containerd-namespace", f"dockerlab-faults-{self.root.name}",
@@ -105,10 +112,16 @@ def private_engine() -> Iterator[PrivateEngine]:
         pytest.skip(message)
     # a short path: a unix socket's path is limited to about 100 bytes
     root = Path(tempfile.mkdtemp(prefix="dlf-", dir="/tmp"))
-    engine = PrivateEngine(root)
+    bridge = f"dlf{uuid.uuid4().hex[:8]}"  # interface names hold at most 15 characters
+    ip = ["ip", "link"]
+    subprocess.run([*ip, "add", bridge, "type", "bridge"], check=True, timeout=30)
+    engine = PrivateEngine(root, bridge)
     try:
+        subprocess.run(["ip", "addr", "add", "10.254.254.1/24", "dev", bridge], check=True)
+        subprocess.run([*ip, "set", bridge, "up"], check=True, timeout=30)
         engine.start()
         yield engine
     finally:
         engine.stop()
+        subprocess.run([*ip, "del", bridge], check=False, timeout=30)
         shutil.rmtree(root, ignore_errors=True)
