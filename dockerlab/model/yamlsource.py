@@ -172,9 +172,11 @@ def parse_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
         problems.append(
             Problem(file, 1, 1, f"YAML: the document nests deeper than {MAX_DEPTH} levels")
         )
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2024-13-45
+    except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        # PyYAML's constructors on odd values: a date such as 2024-13-45, an empty `!!int`
         line, col = _mark(loader.current) if loader.current is not None else (1, 1)
-        problems.append(Problem(file, line, col, f"invalid value: {exc}"))
+        why = str(exc) or type(exc).__name__
+        problems.append(Problem(file, line, col, f"invalid value for its type: {why}"))
     finally:
         loader.dispose()
     return src, problems

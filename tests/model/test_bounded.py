@@ -38,7 +38,8 @@ HOSTILE = {
         "a: 1\n---\nb: 2\n",
         "expected a single document in the stream, but found another document",
     ),
-    "impossible date": ("a: 2024-13-45\n", "invalid value: month must be in 1..12"),
+    "impossible date": ("a: 2024-13-45\n", "invalid value for its type: month must be in 1..12"),
+    "empty int": ("a: !!int\n", "invalid value for its type"),
     "control character": ("a: 1\nb: x\x00\n", "character #x0000"),
     "unhashable key": ("? [a]\n: b\n", "unhashable key"),
 }
