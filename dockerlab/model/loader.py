@@ -45,9 +45,10 @@ def _declared_variables(
         if _scalar(value):
             values[str(name)] = value
             continue
-        if isinstance(value, dict) and _scalar(value.get("default")):
+        when = value.get("when") or {} if isinstance(value, dict) else None
+        if isinstance(value, dict) and _scalar(value.get("default")) and isinstance(when, dict):
             chosen = value["default"]
-            for capability, alternative in (value.get("when") or {}).items():
+            for capability, alternative in when.items():
                 if capability in capabilities and _scalar(alternative):
                     chosen = alternative
                     break

@@ -134,3 +134,20 @@ def test_cli_answers_hostile_content_without_a_traceback(
     assert "MemoryError" not in out.stderr
     both = out.stdout + out.stderr
     assert "aliases expand" in both or "nesting depth" in both, both[-2000:]
+
+
+def test_a_when_that_is_not_a_mapping_is_a_located_problem(tmp_path: Path) -> None:
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(
+        "format_version: 1\nid: x\nvariables:\n  port:\n    default: 5000\n    when: routing-mesh\n"
+    )
+    with pytest.raises(ContentError) as err:
+        load_lab(lab)
+    assert any(
+        (p.line, p.message)
+        == (
+            4,
+            "variable 'port' needs a string or number, or {default: ..., when: {capability: ...}}",
+        )
+        for p in err.value.problems
+    ), err.value.problems
