@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -195,7 +196,7 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
 
     def _show_feedback(self) -> None:
         watching = f"watching {self.plan.describe()}" if self.plan is not None else ""
-        self.query_one("#watching", Static).update(watching)
+        self.query_one("#watching", Static).update(Text(safe_text(watching)))
         self.query_one(CheckPanel).show(self.last_result, self.diagnoses)
         step = self.step
         if step is None:
@@ -222,7 +223,8 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
         self.call_after_refresh(self._stamp, step.id)  # queued first: the refresh with the tick
         self.show_step(nxt, text_later=True)
         if nxt is None:
-            self.notify(f"Lab complete: {self.session.lab.title}", title="✓ Well done")
+            title = safe_text(self.session.lab.title)
+            self.notify(f"Lab complete: {title}", title="✓ Well done", markup=False)
         else:
             self.request_check()
 

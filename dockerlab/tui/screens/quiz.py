@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -54,9 +55,10 @@ class ChoiceList(OptionList):
         self.highlighted = 0
 
     def _prompt(self, index: int) -> str:
+        label = escape(self.labels[index])  # content text is not markup ("[/]" would raise)
         if not self.multiple:
-            return self.labels[index]
-        return ("[x] " if index in self.marked else "[ ] ") + self.labels[index]
+            return label
+        return ("[x] " if index in self.marked else "[ ] ") + label
 
     def action_mark(self) -> None:
         if not self.multiple or self.highlighted is None:
@@ -238,7 +240,9 @@ class QuizScreen(BaseScreen):
         if self.hints_shown >= len(question.hints):
             self.notify("No more hints for this question.")
             return
-        self.notify(question.hints[self.hints_shown], title="Hint", timeout=10)
+        self.notify(
+            safe_text(question.hints[self.hints_shown]), title="Hint", timeout=10, markup=False
+        )
         self.hints_shown += 1
 
     # -- the end ----------------------------------------------------------------------------------
