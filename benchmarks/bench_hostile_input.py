@@ -201,6 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     rows = []
     slowest: tuple[float, str] = (0.0, "")
     largest: tuple[float, str] = (0.0, "")
@@ -227,7 +228,8 @@ def main() -> None:
 Measured {time.strftime("%Y-%m-%d")} on {machine()} by `benchmarks/bench_hostile_input.py`: a
 fresh `dockerlab` process per input, wall time from spawn to exit (median of {args.runs}) and
 the child's peak RSS (largest of {args.runs}). The first row is the baseline of the same run:
-the same command on a small valid lab. No run printed a traceback.
+the same command on a small valid lab. No run printed a traceback. Load average at the start:
+{load} (on a shared machine the baseline row shows how busy it was).
 
 | input | size | time | peak RSS | exit | what it said |
 |---|---|---|---|---|---|
@@ -236,7 +238,7 @@ the same command on a small valid lab. No run printed a traceback.
 Slowest input: **{slowest[0]:.2f} s** ({slowest[1]}); largest: **{largest[0]:.0f} MB**
 ({largest[1]}); target ≤ 2 s and ≤ 200 MB for any input of at most 1 MiB.
 
-Parsing the largest lab in process: {ours:.2f} s with dockerlab's loader (libyaml events,
+Parsing the largest lab in process: {ours:.2f} s with dockerlab's loader (libyaml's C composer,
 positions, bounds) vs {pure:.2f} s with PyYAML's pure-Python `safe_load` (the loader before).
 """
     write_section("hostile-input", body)
