@@ -17,6 +17,7 @@ from dockerlab.authoring.lint_report import (
     warning,
     without_echoes,
 )
+from dockerlab.authoring.lint_safety import control_problems, lab_pattern_problems, name_problems
 from dockerlab.authoring.lint_steps import step_problems
 from dockerlab.engine.refs import normalize, repository
 from dockerlab.model.checks import (
@@ -48,13 +49,13 @@ def _load_problems(path: Path, src: Source) -> tuple[Lab | None, list[Problem]]:
     lab: Lab | None = None
     problems: list[Problem] = []
     try:
-        lab = load_lab(path).lab
+        lab = load_lab(path, source=src).lab
     except ContentError as err:
         problems.extend(err.problems)
     seen = {str(p) for p in problems}
     for cap in _when_capabilities(src):
         try:
-            load_lab(path, capabilities={cap})
+            load_lab(path, capabilities={cap}, source=src)
         except ContentError as err:
             for p in err.problems:
                 if str(p) not in seen:
@@ -203,9 +204,11 @@ def lint_lab(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
     problems += duplicates + _folder_problem(path, src) + step_problems(src)
+    problems += control_problems(src)
     if lab is not None:
         uses = list(_uses(lab))
         problems += _image_problems(lab, uses, src)
         problems += _cleanup_problems(lab, uses, src)
+        problems += name_problems(lab, src) + lab_pattern_problems(lab, src)
     lab_id = as_mapping(src.data).get("id")
     return (lab_id if isinstance(lab_id, str) else None), src, problems

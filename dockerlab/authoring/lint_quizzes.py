@@ -14,6 +14,7 @@ from dockerlab.authoring.lint_report import (
     warning,
     without_echoes,
 )
+from dockerlab.authoring.lint_safety import control_problems, quiz_pattern_problems
 from dockerlab.model.problems import ContentError, Problem
 from dockerlab.model.yamlsource import PathKey, Source, read_yaml
 
@@ -27,13 +28,13 @@ def lint_quiz(path: Path) -> tuple[str | None, Source | None, list[Problem]]:
 
     problems: list[Problem] = []
     try:
-        load_quiz(path)
+        problems += quiz_pattern_problems(load_quiz(path, source=src).quiz, src)
     except ContentError as err:
         problems.extend(without_echoes(err.problems))
     duplicates = duplicate_ids(src, "questions", "question")
     if duplicates:
         problems = [p for p in problems if not p.message.split(": ", 1)[-1].startswith(PLACELESS)]
-    problems += duplicates + verdict_echoes(src)
+    problems += duplicates + verdict_echoes(src) + control_problems(src)
     quiz_id = as_mapping(src.data).get("id")
     return (quiz_id if isinstance(quiz_id, str) else None), src, problems
 

@@ -4,9 +4,8 @@ real error text) their `pattern` does not match."""
 
 from __future__ import annotations
 
-import re
-
 from dockerlab.authoring.lint_report import as_list, as_mapping, warning
+from dockerlab.model.patterns import compile_error, matches
 from dockerlab.model.problems import Problem
 from dockerlab.model.yamlsource import PathKey, Source
 
@@ -43,11 +42,9 @@ def _example(src: Source, where: PathKey, diagnosis: dict[object, object]) -> li
     pattern, example = diagnosis.get("pattern"), diagnosis.get("example")
     if not isinstance(pattern, str) or not isinstance(example, str):
         return []
-    try:
-        matched = re.search(pattern, example, re.MULTILINE)
-    except re.error:
+    if compile_error(pattern) is not None:
         return []  # the loader reports a pattern that does not compile
-    if matched:
+    if matches(pattern, example, multiline=True):
         return []
     return [
         src.problem(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problems
+from dockerlab.model.safetext import safe_text
 
 if TYPE_CHECKING:
     from dockerlab.checks.result import Result
@@ -137,9 +138,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         labs = [catalog.labs[i].lab for i in ids if i in catalog.labs]
         if not labs:
             continue
-        print(title)
+        print(safe_text(title))
         for lab in labs:
-            print(f"  {lab.id:<20} {lab.title} ({lab.minutes} min)")
+            print(f"  {lab.id:<20} {safe_text(lab.title)} ({lab.minutes} min)")
     for problem in problems:
         print(problem, file=sys.stderr)
     return EXIT_ERROR if problems else EXIT_PASS
@@ -193,14 +194,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     step = lab.step(args.step) if args.step else session.current_step()
     if step is None:
-        print(f"{lab.title}: every step is done. `dockerlab reset {lab.id}` starts it again.")
+        done = f"{lab.title}: every step is done. `dockerlab reset {lab.id}` starts it again."
+        print(safe_text(done))
         return EXIT_PASS
     index = lab.steps.index(step) + 1
-    print(f"{lab.title} — step {index}/{len(lab.steps)}: {step.title}")
+    print(safe_text(f"{lab.title} — step {index}/{len(lab.steps)}: {step.title}"))
     if step.goal:
-        print(f"Goal: {step.goal}")
+        print(safe_text(f"Goal: {step.goal}"))
     print(f"(commands run in {session.workspace})\n")
-    print(session.filled(step).instructions.strip())
+    print(safe_text(session.filled(step).instructions.strip()))
     print(f"\nCheck your work: {_command_for(session, args, 'check', lab.id, step.id)}")
     return EXIT_PASS
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problems
+from dockerlab.model.safetext import safe_stdout, safe_text
 
 if TYPE_CHECKING:
     from dockerlab.model.quiz import LoadedQuiz
@@ -206,7 +207,7 @@ def cmd_review(quiz_id: str, *, seed: int | None, file_order: bool) -> int:
             shown = "file order" if seed is None else f"the order it showed (--seed {seed})"
             order = f"Your attempt of {when}, options in {shown}, your answers marked."
     print(order)
-    print(render_review(loaded.quiz, str(loaded.path), seed, given), end="")
+    print(safe_text(render_review(loaded.quiz, str(loaded.path), seed, given)), end="")
     return EXIT_PASS
 
 
@@ -236,9 +237,9 @@ def cmd_take(quiz_id: str, *, plain: bool, seed: int | None) -> int:
         seed = new_seed()
     quiz = loaded.quiz
     if plain or not sys.stdin.isatty():
-        attempt = run_lines(quiz, sys.stdin, sys.stdout, seed)
+        attempt = run_lines(quiz, sys.stdin, safe_stdout(), seed)
     else:
-        attempt = run_interactive(quiz, input, sys.stdout, seed)
+        attempt = run_interactive(quiz, input, safe_stdout(), seed)
         attempt = _offer_retry(loaded, attempt, seed)
     _record(attempt, seed)
     return EXIT_PASS if attempt.passed else EXIT_FAIL
@@ -258,7 +259,7 @@ def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> 
             break
         if again.strip().lower() not in ("y", "yes"):
             break
-        attempt = run_interactive(loaded.quiz, input, sys.stdout, seed, previous=attempt)
+        attempt = run_interactive(loaded.quiz, input, safe_stdout(), seed, previous=attempt)
     return attempt
 
 
@@ -282,28 +283,29 @@ def _record(attempt: QuizAttempt, seed: int) -> None:
 
 
 def cmd_export(quiz_id: str, fmt: str) -> int:
-    from dockerlab.quiz.gift import quiz_to_gift
-    from dockerlab.quiz.moodle import quiz_to_moodle_xml
+    from dockerlab.quiz.export import export_quiz
 
     loaded = _load(quiz_id)
     if loaded is None:
         return EXIT_ERROR
-    text = quiz_to_gift(loaded.quiz) if fmt == "gift" else quiz_to_moodle_xml(loaded.quiz)
+    text, warnings = export_quiz(loaded.quiz, fmt)
     sys.stdout.write(text)
+    for warning in warnings:
+        print(f"dockerlab: warning: {warning}", file=sys.stderr)
     return EXIT_PASS
 
 
 def cmd_import(source: Path, output: str | None, *, force: bool) -> int:
     """Read a GIFT file and write a quiz YAML that loads; problems name file:line:column."""
     from dockerlab.model.problems import ContentError
-    from dockerlab.model.quiz import QUIZ_SUFFIX, parse_quiz
+    from dockerlab.model.quiz import QUIZ_SUFFIX
+    from dockerlab.model.yamlsource import MAX_FILE_BYTES, read_text, size_problem
     from dockerlab.quiz.gift_import import read_gift, slug
     from dockerlab.quiz.yamlout import quiz_to_yaml
 
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"dockerlab: cannot read {source}: {exc}", file=sys.stderr)
+    text, unreadable = read_text(source)
+    if text is None:
+        print(f"dockerlab: {unreadable[0]}", file=sys.stderr)
         return EXIT_ERROR
     wanted = None
     if output and output != "-" and output.endswith(QUIZ_SUFFIX):
@@ -329,7 +331,13 @@ def cmd_import(source: Path, output: str | None, *, force: bool) -> int:
         comment=f"Imported from {source.name} by `dockerlab quiz import`.\n"
         "Check `section:` and each question's explanation before learners see it.",
     )
-    parse_quiz(body, str(target))  # the file must load; a failure here is our bug, so raise
+    if size_problem(str(target), len(body.encode("utf-8"))):
+        print(
+            f"dockerlab: {source}: the quiz would be {len(body.encode('utf-8')):,} bytes of YAML; "
+            f"a content file may be at most {MAX_FILE_BYTES:,}: split the GIFT file",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
     if output == "-":
         sys.stdout.write(body)
         return EXIT_PASS

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_
 from dockerlab.model.base import Strict
 from dockerlab.model.problems import ContentError, Problem
 from dockerlab.model.validate import build
-from dockerlab.model.yamlsource import PathKey, Source, read_yaml
+from dockerlab.model.yamlsource import PathKey, Source, read_text, read_yaml
 
 FORMAT_VERSION = 1
 COURSE_FILE = "course.yaml"
@@ -266,10 +266,9 @@ def _lab_section_problem(lab_file: Path, section_id: str) -> Problem | None:
 
 
 def _page_heading_problem(page_file: Path) -> Problem | None:
-    try:
-        text = page_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Problem(str(page_file), 1, 1, f"cannot read the page: {exc}")
+    text, problems = read_text(page_file)
+    if text is None:
+        return problems[0]
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             if line.startswith("# "):

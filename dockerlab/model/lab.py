@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -10,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from dockerlab.model.base import Strict
 from dockerlab.model.checks import Check
+from dockerlab.model.patterns import compile_error
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -61,10 +61,9 @@ class Diagnosis(Strict):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, v: str) -> str:
-        try:
-            re.compile(v)
-        except re.error as exc:
-            raise ValueError(f"'{v}' is not a valid regular expression: {exc}") from exc
+        error = compile_error(v)
+        if error:
+            raise ValueError(f"'{v}' is not a valid regular expression: {error}")
         return v
 
 
@@ -95,11 +94,9 @@ class NearMiss(Strict):
     @field_validator("message")
     @classmethod
     def _compiles(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                re.compile(v)
-            except re.error as exc:
-                raise ValueError(f"'{v}' is not a valid regular expression: {exc}") from exc
+        error = compile_error(v) if v is not None else None
+        if error:
+            raise ValueError(f"'{v}' is not a valid regular expression: {error}")
         return v
 
 

@@ -37,14 +37,16 @@ def load_lab(
     path: Path,
     overrides: Mapping[str, str | int] | None = None,
     capabilities: Collection[str] = (),
+    source: Source | None = None,
 ) -> LoadedLab:
     """Load one lab file (or a folder holding lab.yaml); raises ContentError listing every problem.
 
     `capabilities` picks capability-dependent variable values; `overrides` (--var) win over both.
+    `source` is the file already parsed (lint reads it once for several loads).
     """
     if path.is_dir():
         path = path / LAB_FILE
-    src, problems = read_yaml(path)
+    src, problems = (source, []) if source is not None else read_yaml(path)
     if problems:
         raise ContentError(problems)
     declared, var_problems = declared_variables(src, capabilities)

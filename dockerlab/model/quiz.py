@@ -7,7 +7,6 @@ as labs (every problem at file:line:column, misspelled keys with a did-you-mean)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from dockerlab.model.base import Strict
+from dockerlab.model.patterns import compile_error
 from dockerlab.model.problems import ContentError, Problem, did_you_mean
 from dockerlab.model.validate import build
 from dockerlab.model.yamlsource import Source, parse_yaml, read_yaml
@@ -121,10 +121,9 @@ class Question(Strict):
                 message += f"; a {kind} question uses {where}"
             raise ValueError(message)
         if info.field_name == "regex" and value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"'{value}' is not a valid regular expression: {exc}") from exc
+            error = compile_error(value)
+            if error:
+                raise ValueError(f"'{value}' is not a valid regular expression: {error}")
         if info.field_name == "accept" and any(not str(a).strip() for a in value):
             raise ValueError("an accepted answer cannot be empty")
         return value
@@ -227,9 +226,10 @@ def parse_quiz(text: str, file: str) -> Quiz:
     return build(Quiz, src, _id_matches_file(src, Path(file)))
 
 
-def load_quiz(path: Path) -> LoadedQuiz:
-    """Load one quiz file; raises ContentError listing every problem at file:line:column."""
-    src, problems = read_yaml(path)
+def load_quiz(path: Path, source: Source | None = None) -> LoadedQuiz:
+    """Load one quiz file (or its `source`, already parsed); raises ContentError listing every
+    problem at file:line:column."""
+    src, problems = (source, []) if source is not None else read_yaml(path)
     if problems:
         raise ContentError(problems)
     return LoadedQuiz(quiz=build(Quiz, src, _id_matches_file(src, path)), path=path)

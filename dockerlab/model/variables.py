@@ -120,7 +120,7 @@ _HOST = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
 )
-_NOT_SCALAR = ", or {type: ..., default: ..., when: {capability: ...}}"
+_NOT_SCALAR = ", or {default: ..., when: {capability: ...}, type: ...}"
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,16 @@ def declared_variables(
             type_ = _infer(default)
         chosen, chosen_path = default, default_path
         when = spec.get("when") or {}
-        for capability, alternative in when.items() if isinstance(when, dict) else []:
+        if not isinstance(when, dict):
+            problems.append(
+                src.problem(
+                    where,
+                    f"variable '{name}' needs a string or number{_NOT_SCALAR}: its `when:` "
+                    "is not a mapping of capability: value",
+                )
+            )
+            when = {}
+        for capability, alternative in when.items():
             if str(capability) in capabilities:
                 chosen_path = (*where, "when", capability)
                 chosen = _raw_text(src, chosen_path, alternative) or ""

@@ -1,4 +1,12 @@
-"""Read YAML while remembering where every key and value stood, so errors can point at them."""
+"""Read YAML while remembering where every key and value stood, so errors can point at them.
+
+Content comes from shared packs, so reading it is bounded: a file may hold at most
+`MAX_FILE_BYTES`, nest at most `MAX_DEPTH` levels, and its aliases may add at most
+`MAX_ALIAS_NODES` values (a "billion laughs" file is refused once its expansion crosses that
+line, at the top-level key where it happens). The document is composed by libyaml's C loader
+where PyYAML has it (which also stops at 1,000 levels), and its node graph is walked without
+recursion before anything else walks it (`_walk`); the pure-Python loader is the fallback.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,16 @@ import yaml
 from dockerlab.model.problems import Problem
 
 PathKey = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A document over one of the limits (raised while composing, reported like a syntax error)."""
 
 
 @dataclass
@@ -45,57 +63,142 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _walk(node: yaml.Node, path: PathKey, src: Source, problems: list[Problem]) -> None:
-    src.value_at[path] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                line, col = _mark(key_node)
-                problems.append(Problem(src.file, line, col, f"duplicate key '{key}'"))
-            seen.add(key)
-            src.key_at[(*path, key)] = _mark(key_node)
-            _walk(value_node, (*path, key), src, problems)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), src, problems)
+def size_problem(file: str, size: int) -> Problem | None:
+    """A problem when a content file is larger than MAX_FILE_BYTES."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return Problem(
+        file,
+        1,
+        1,
+        f"the file is {size / 1024 / 1024:.1f} MiB ({size:,} bytes); a content file may be "
+        f"at most {MAX_FILE_BYTES // 1024 // 1024} MiB ({MAX_FILE_BYTES:,} bytes)",
+    )
+
+
+def _refuse(message: str, mark: Any) -> _Refused:
+    return _Refused(problem=message, problem_mark=mark)
+
+
+def _walk(root: yaml.Node, src: Source, problems: list[Problem]) -> None:
+    """Record where every path stands, and refuse a graph that nests deeper than MAX_DEPTH or
+    whose aliases (shared nodes, met again) add more than MAX_ALIAS_NODES values. Iterative,
+    and bounded: a cyclic alias (`&a [*a]`) stops at the depth limit, a billion laughs at the
+    alias limit, both before anything else walks the data."""
+    visited: set[int] = set()
+    added = 0
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            why = " (through an alias: does one refer to a node that contains it?)" if added else ""
+            raise _refuse(
+                f"the document nests deeper than {MAX_DEPTH} levels{why}", node.start_mark
+            )
+        if id(node) in visited:
+            added += 1
+            if added > MAX_ALIAS_NODES:
+                line, column = src.key_at.get(path[:1], _mark(node))
+                raise _refuse(
+                    f"aliases expand this document by more than {MAX_ALIAS_NODES:,} values; "
+                    "write the values out instead",
+                    yaml.Mark(src.file, 0, line - 1, column - 1, None, 0),
+                )
+        else:
+            visited.add(id(node))
+        src.value_at[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            items: list[tuple[yaml.Node, PathKey]] = []
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "<key>"
+                if key in seen:
+                    line, col = _mark(key_node)
+                    problems.append(Problem(src.file, line, col, f"duplicate key '{key}'"))
+                seen.add(key)
+                src.key_at[(*path, key)] = _mark(key_node)
+                items.append((value_node, (*path, key)))
+            stack.extend(reversed(items))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in reversed(list(enumerate(node.value))))
+
+
+class _Constructor(_Loader):  # type: ignore[misc,valid-type]
+    """The safe constructor, remembering the node it is building (to locate a bad value)."""
+
+    current: yaml.Node | None = None
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        self.current = node
+        return super().construct_object(node, deep=deep)
 
 
 def parse_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
-    """Parse one YAML document; syntax errors come back as problems, never as exceptions."""
+    """Parse one YAML document; syntax errors and limits come back as problems, never raised."""
     problems: list[Problem] = []
     src = Source(file=file, data=None)
+    too_big = size_problem(file, len(text.encode("utf-8", "surrogatepass")))
+    if too_big:
+        return src, [too_big]
+    loader = _Constructor(text)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                problems.append(Problem(file, 1, 1, "the file is empty"))
-                return src, problems
-            _walk(node, (), src, problems)
-            src.data = loader.construct_document(node)
-        finally:
-            loader.dispose()
+        node = loader.get_single_node()
+        if node is None:
+            problems.append(Problem(file, 1, 1, "the file is empty"))
+            return src, problems
+        _walk(node, src, problems)
+        src.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        if exc.context and what.startswith("but "):  # "expected a single document..., but..."
+            what = f"{exc.context}, {what}"
+        lines = text.splitlines()
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
         if "{{" in source_line:
             what += '; a value that starts with {{ must be quoted, e.g. host: "{{ registry_port }}"'
-        problems.append(Problem(file, line, col, f"YAML syntax error: {what}"))
+        kind = "YAML" if isinstance(exc, _Refused) else "YAML syntax error"
+        problems.append(Problem(file, line, col, f"{kind}: {what}"))
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        problems.append(
+            Problem(file, line, col, f"YAML: character #x{exc.character:04x}: {exc.reason}")
+        )
     except yaml.YAMLError as exc:
         problems.append(Problem(file, 1, 1, f"YAML error: {exc}"))
+    except RecursionError:  # the pure-Python composer (no libyaml) on a very deep document
+        problems.append(
+            Problem(file, 1, 1, f"YAML: the document nests deeper than {MAX_DEPTH} levels")
+        )
+    except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        # PyYAML's constructors on odd values: a date such as 2024-13-45, an empty `!!int`
+        line, col = _mark(loader.current) if loader.current is not None else (1, 1)
+        why = str(exc) or type(exc).__name__
+        problems.append(Problem(file, line, col, f"invalid value for its type: {why}"))
+    finally:
+        loader.dispose()
     return src, problems
 
 
-def read_yaml(path: Path) -> tuple[Source, list[Problem]]:
-    """Read and parse a file; an unreadable file is a problem too."""
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """A content file's text, or the problem that stops it being read (too large, not UTF-8)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+            size = len(raw) if len(raw) <= MAX_FILE_BYTES else path.stat().st_size
+        too_big = size_problem(str(path), size)
+        if too_big:
+            return None, [too_big]
+        return raw.decode("utf-8"), []
     except (OSError, UnicodeDecodeError) as exc:
-        return Source(file=str(path), data=None), [
-            Problem(str(path), 1, 1, f"cannot read the file: {exc}")
-        ]
+        return None, [Problem(str(path), 1, 1, f"cannot read the file: {exc}")]
+
+
+def read_yaml(path: Path) -> tuple[Source, list[Problem]]:
+    """Read and parse a file; an unreadable or oversized file is a problem too."""
+    text, problems = read_text(path)
+    if text is None:
+        return Source(file=str(path), data=None), problems
     return parse_yaml(text, str(path))

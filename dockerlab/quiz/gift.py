@@ -4,7 +4,8 @@ Each question is one block: `::id::[markdown]prompt{answers ####explanation}`. R
 are `=`, wrong ones `~`; a `multiple` question gives its right options equal positive weights
 (`~%50%`) and its wrong ones `~%-100%`, so only the exact set scores. Per-answer feedback follows
 `#`; the explanation is the general feedback after `####`. The characters ~ = # { } : and the
-backslash are escaped with a backslash, and newlines are written as `\\n`, as Moodle does.
+backslash are escaped with a backslash, and newlines are written as `\\n`, as Moodle does;
+control, escape and bidi characters are left out (dockerlab/quiz/export.py).
 
 What GIFT cannot say (option ids, pinned options, hints, links, a short question's regex and
 typo setting) goes in a `// dockerlab {...}` comment line above the question, which LMSs ignore
@@ -17,6 +18,7 @@ import json
 from typing import Any
 
 from dockerlab.model.quiz import Question, Quiz
+from dockerlab.quiz.export import clean
 
 SPECIAL = "~=#{}:"
 QUIZ_META = "// dockerlab-quiz "
@@ -25,7 +27,8 @@ QUESTION_META = "// dockerlab "
 
 def escape(text: str) -> str:
     """Text with GIFT's special characters escaped and newlines as \\n, outer space trimmed."""
-    out = text.strip().replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
+    out = text.strip().replace("\r\n", "\n").replace("\r", "\n")
+    out = clean(out).replace("\\", "\\\\")
     for ch in SPECIAL:
         out = out.replace(ch, "\\" + ch)
     return out.replace("\n", "\\n")
@@ -113,7 +116,7 @@ def question_to_gift(question: Question) -> str:
     """One question as a GIFT block (comment lines included), without a trailing blank line."""
     head = [
         f"// question: {question.id}  type: {question.type}",
-        QUESTION_META + json.dumps(_metadata(question), ensure_ascii=False),
+        QUESTION_META + json.dumps(_metadata(question), ensure_ascii=True),
     ]
     title = f"::{escape(question.id)}::[markdown]{escape(question.prompt)}"
     general = f"\t####{escape(question.explanation)}"
@@ -139,8 +142,8 @@ def quiz_to_gift(quiz: Quiz) -> str:
     blocks = [
         "\n".join(
             [
-                f"// {quiz.title} ({quiz.id}), exported by dockerlab",
-                QUIZ_META + json.dumps(meta, ensure_ascii=False),
+                f"// {' '.join(clean(quiz.title).split())} ({quiz.id}), exported by dockerlab",
+                QUIZ_META + json.dumps(meta, ensure_ascii=True),
             ]
         ),
         f"$CATEGORY: $course$/top/dockerlab/{quiz.id}",

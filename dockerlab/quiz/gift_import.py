@@ -1,16 +1,20 @@
 """Read a GIFT file into a quiz, following Moodle's own reading of the format.
 
-Questions are blocks separated by blank lines; `//` lines are comments (a `// dockerlab {...}`
-comment, written by our export, restores what GIFT cannot hold). Supported: multiple choice
-(one `=` → `single`; only `~` with weights → `multiple`), true/false and short answer. Essay,
-numerical, matching and description blocks are skipped with a warning. Syntax errors are
-problems at file:line:column; nothing is half-imported.
+Questions are blocks separated by blank lines, or, where a file leaves those out, by a line that
+starts another question (a `::title::`, a comment or its own `{answers}`) after the last one's
+answers closed; a leading byte-order mark is ignored. `//` lines are comments (a
+`// dockerlab {...}` comment, written by our export, restores what GIFT cannot hold).
+Supported: multiple choice (one `=` → `single`; only `~` with weights → `multiple`), true/false
+and short answer. Essay, numerical, matching and description blocks are skipped with a warning.
+Syntax errors are problems at file:line:column; nothing is half-imported.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +26,8 @@ from dockerlab.quiz.gift import QUESTION_META, QUIZ_META, unescape
 from dockerlab.quiz.shuffle import letter
 
 NO_EXPLANATION = "(The imported GIFT file gave no general feedback for this question.)"
+# a section quiz has a dozen questions; a thousand is a question bank to split
+MAX_QUESTIONS = 1000
 WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 
 
@@ -54,30 +60,67 @@ class _Block:
         return Problem(self.file, line, column, message, severity=severity)
 
 
+def _braces(line: str, inside: bool) -> tuple[bool, bool]:
+    """(inside an answer set after `line`, whether `line` closed one), skipping escapes."""
+    closed = False
+    i = 0
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+            continue
+        if line[i] == "{" and not inside:
+            inside = True
+        elif line[i] == "}" and inside:
+            inside, closed = False, True
+        i += 1
+    return inside, closed
+
+
+def _starts_question(line: str) -> bool:
+    """A line that can only begin another question: a title, a comment, or its own answers."""
+    text = line.strip()
+    return text.startswith(("::", "//", "$CATEGORY:")) or _find(text, "{") != -1
+
+
+def _groups(text: str) -> Iterator[list[tuple[int, str]]]:
+    """Numbered lines of each question: blocks between blank lines, and within a block a new
+    question wherever a line starts one after the answers of the last one have closed."""
+    lines: list[tuple[int, str]] = []
+    inside = answered = False
+    for number, line in enumerate([*text.splitlines(), ""], start=1):
+        if not line.strip():
+            if lines:
+                yield lines
+            lines, inside, answered = [], False, False
+            continue
+        if answered and not inside and _starts_question(line):
+            yield lines
+            lines, answered = [], False
+        lines.append((number, line))
+        if not line.strip().startswith("//"):
+            inside, closed = _braces(line, inside)
+            answered = answered or closed
+
+
 def _blocks(text: str, file: str) -> list[_Block]:
     blocks: list[_Block] = []
-    lines: list[tuple[int, str]] = []
-    for number, line in enumerate([*text.splitlines(), ""], start=1):
-        if line.strip():
-            lines.append((number, line))
-            continue
-        if lines:
-            body, starts, comments = "", [], []
-            for n, raw in lines:
-                if raw.strip().startswith("//"):
-                    comments.append(raw.strip())
-                    continue
-                starts.append((len(body), n))
-                body += raw + "\n"
-            if starts:
-                blocks.append(_Block(file, body.rstrip("\n"), starts, comments))
-            else:
-                blocks.append(_Block(file, "", [(0, lines[0][0])], comments))
-        lines = []
+    for lines in _groups(text.removeprefix("\ufeff")):
+        body, starts, comments = "", [], []
+        for n, raw in lines:
+            if raw.strip().startswith("//"):
+                comments.append(raw.strip())
+                continue
+            starts.append((len(body), n))
+            body += raw + "\n"
+        if starts:
+            blocks.append(_Block(file, body.rstrip("\n"), starts, comments))
+        else:
+            blocks.append(_Block(file, "", [(0, lines[0][0])], comments))
     return blocks
 
 
-def _positions(text: str, target: str) -> list[int]:
+@functools.lru_cache(maxsize=32)  # a question's text is searched for several markers, often
+def _positions(text: str, target: str) -> tuple[int, ...]:
     """Offsets of every unescaped occurrence of `target` (a backslash escapes the next char)."""
     found: list[int] = []
     i = 0
@@ -89,7 +132,7 @@ def _positions(text: str, target: str) -> list[int]:
             i += len(target)
         else:
             i += 1
-    return found
+    return tuple(found)
 
 
 def _find(text: str, target: str, start: int = 0) -> int:
@@ -105,6 +148,8 @@ def _rfind(text: str, target: str) -> int:
 def _split(text: str, markers: str) -> list[tuple[int, str, str]]:
     """Split answers at unescaped markers: (offset, marker, raw text after it)."""
     cuts = sorted(i for m in markers for i in _positions(text, m))
+    if not cuts:
+        return []
     ends = [*cuts[1:], len(text)]
     return [(at, text[at], text[at + 1 : end]) for at, end in zip(cuts, ends, strict=True)]
 
@@ -207,7 +252,10 @@ class _Reader:
     def short(self, answers: str, base: int) -> dict[str, Any]:
         accept: list[str] = []
         feedbacks: list[str] = []
-        for at, _, raw in _split(answers, "="):
+        items = _split(answers, "=")
+        if not items or answers[: items[0][0]].strip():
+            raise self.fail(base, "text before the first answer: each answer starts with = or ~")
+        for at, _, raw in items:
             found = WEIGHT.match(raw.lstrip())
             if found:
                 raw = raw.lstrip()[found.end() :]
@@ -320,6 +368,15 @@ def read_gift(text: str, file: str, quiz_id: str | None = None) -> GiftImport:
         if not block.body or block.body.startswith("$CATEGORY:"):
             header = header or _meta(block.comments, QUIZ_META, block, warnings)
             continue
+        if len(questions) >= MAX_QUESTIONS:
+            problems.append(
+                block.problem(
+                    0,
+                    f"more than {MAX_QUESTIONS:,} questions: a quiz holds at most "
+                    f"{MAX_QUESTIONS:,}; split the file (one quiz per section)",
+                )
+            )
+            break
         meta = _meta(block.comments, QUESTION_META, block, warnings)
         try:
             data = _Reader(block, meta, warnings).read(len(questions) + 1)

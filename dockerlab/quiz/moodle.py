@@ -2,7 +2,8 @@
 
 Text stays Markdown (`format="markdown"`, which Moodle renders). The questions go into a
 category named after the quiz. Options are shuffled by Moodle unless the quiz pins one, because
-Moodle cannot pin a single option in place.
+Moodle cannot pin a single option in place. Control characters, which XML 1.0 cannot hold, are
+left out (dockerlab/quiz/export.py says what else does not come along).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from dockerlab.model.quiz import Question, Quiz
+from dockerlab.quiz.export import clean
 
 MOODLE_TYPES = {
     "single": "multichoice",
@@ -21,12 +23,12 @@ MOODLE_TYPES = {
 
 def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = "markdown") -> ET.Element:
     element = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
-    ET.SubElement(element, "text").text = text
+    ET.SubElement(element, "text").text = clean(text)
     return element
 
 
 def _value(parent: ET.Element, tag: str, value: str) -> None:
-    ET.SubElement(parent, tag).text = value
+    ET.SubElement(parent, tag).text = clean(value)
 
 
 def _fraction(value: float) -> str:
@@ -36,7 +38,7 @@ def _fraction(value: float) -> str:
 
 def _answer(parent: ET.Element, fraction: float, text: str, feedback: str | None, fmt: str) -> None:
     answer = ET.SubElement(parent, "answer", {"fraction": _fraction(fraction), "format": fmt})
-    ET.SubElement(answer, "text").text = text
+    ET.SubElement(answer, "text").text = clean(text)
     _text(answer, "feedback", feedback or "")
 
 
@@ -58,7 +60,7 @@ def _choices(element: ET.Element, question: Question) -> None:
 def _question(parent: ET.Element, question: Question) -> None:
     element = ET.SubElement(parent, "question", {"type": MOODLE_TYPES[question.type]})
     name = ET.SubElement(element, "name")
-    ET.SubElement(name, "text").text = question.id
+    ET.SubElement(name, "text").text = clean(question.id)
     _text(element, "questiontext", question.prompt)
     _text(element, "generalfeedback", question.explanation)
     _value(element, "defaultgrade", "1")
@@ -87,7 +89,7 @@ def quiz_to_moodle_xml(quiz: Quiz) -> str:
     holder = ET.SubElement(category, "category")
     ET.SubElement(holder, "text").text = f"$course$/top/dockerlab/{quiz.id}"
     info = ET.SubElement(category, "info", {"format": "markdown"})
-    ET.SubElement(info, "text").text = quiz.summary or quiz.title
+    ET.SubElement(info, "text").text = clean(quiz.summary or quiz.title)
     for question in quiz.questions:
         _question(root, question)
     ET.indent(root)

@@ -1,9 +1,9 @@
 """Take a quiz in a plain terminal: questions printed, answers typed, feedback after each.
 
 Two ways to answer. Line mode (`--plain`, or stdin not a terminal) reads exactly one answer per
-line, so a script can pipe them in; a line it cannot read counts as wrong, since there is no one
-to ask again. Interactive mode asks at the prompt, asks again after an unreadable answer, and
-shows a hint on `?`.
+line, so a script can pipe them in; blank lines are skipped, and a line it cannot read counts as
+wrong, since there is no one to ask again. Interactive mode asks at the prompt, asks again after
+an unreadable answer (a blank line too), and shows a hint on `?`.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def run_lines(
     for number, question in enumerate(quiz.questions, start=1):
         shown = arrange(question, seed)
         print("\n" + render_question(number, total, question, shown), file=out)
-        line = next(feed, None)
+        line = next((text for text in feed if text.strip()), None)  # a blank line is no answer
         if line is None:
             left = total - number + 1
             print(

@@ -9,8 +9,9 @@ import yaml
 from dockerlab.model.quiz import Quiz
 
 
-class _QuizDumper(yaml.SafeDumper):
-    """SafeDumper that writes multi-line strings as `|` blocks (a subclass: no global change)."""
+class _QuizDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """SafeDumper (libyaml's where PyYAML has it) that writes multi-line strings as `|` blocks
+    (a subclass: no global change)."""
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

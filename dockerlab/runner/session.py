@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import time
@@ -16,6 +15,7 @@ from dockerlab.engine.client import Engine, EngineUnavailable
 from dockerlab.engine.ownership import CleanupReport, Owned, cleanup, leftovers, swarm_active
 from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
+from dockerlab.model.patterns import matches
 from dockerlab.runner import processes
 from dockerlab.runner.capture import CaptureMissing, fill, record, waiting_for
 from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
@@ -222,7 +222,7 @@ class LabSession:
 
     def diagnose(self, step: Step, output: str) -> list[Diagnosis]:
         """The step's known mistakes whose pattern matches the learner's last output."""
-        return [d for d in step.diagnoses if re.search(d.pattern, output, re.MULTILINE)]
+        return [d for d in step.diagnoses if matches(d.pattern, output, multiline=True)]
 
     # -- progress ---------------------------------------------------------------------------
     def done_steps(self) -> set[str]:

@@ -167,7 +167,13 @@ class DockerLabApp(App[int]):
     def _course_loaded(self, message: CourseLoaded) -> None:
         self.course = message.data
         for problem in message.data.problems[:5]:
-            self.notify(problem, title="Problem in the course files", severity="warning", timeout=8)
+            self.notify(
+                problem,
+                title="Problem in the course files",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_course()

@@ -1,4 +1,5 @@
-"""Short answers: forgiving about form (case, spaces, punctuation, one typo), strict about facts."""
+"""Short answers: forgiving about form (case, spaces, wrapping quotes, one typo in a word), exact
+about facts (dots, colons, slashes, dashes, digits and a flag's case inside a token)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,12 @@ def test_case_whitespace_punctuation_and_synonyms_are_accepted_without_a_note(ty
     assert verdict.note is None
 
 
-def test_normalise_folds_case_drops_punctuation_and_squeezes_spaces() -> None:
-    assert normalise("  It's   the  Web-Hook!  ") == "its the webhook"
+def test_normalise_folds_case_and_spaces_and_keeps_what_is_inside_a_token() -> None:
+    assert normalise("  It's   the  Web-Hook!  ") == "it's the web-hook"
     assert normalise("ＷＥＢＨＯＯＫ") == "webhook"  # full-width letters fold too
+    assert normalise('"ca.crt".') == "ca.crt"
+    assert normalise("`docker run -P`") == "docker run -P"
+    assert normalise("127.0.0.1:5000/hello-world.") == "127.0.0.1:5000/hello-world"
 
 
 @pytest.mark.parametrize(
@@ -71,8 +75,66 @@ def test_wrong_answers_are_refused(typed: str, accept: list[str]) -> None:
 
 
 def test_typos_can_be_switched_off() -> None:
-    assert not match_short("ca.cert", ["ca.crt"], typos=False).accepted
-    assert match_short("ca.cert", ["ca.crt"]).accepted  # which is why certs-d-file turns it off
+    assert match_short("webhok", WEBHOOK).accepted
+    assert not match_short("webhok", WEBHOOK, typos=False).accepted
+
+
+@pytest.mark.parametrize(
+    ("typed", "accept"),
+    [
+        ("cacrt", ["ca.crt"]),
+        ("ca_crt", ["ca.crt"]),
+        ("ca crt", ["ca.crt"]),
+        ("ca.cert", ["ca.crt"]),  # a file name is exact, typos allowed or not
+        ("ca.crt.pem", ["ca.crt"]),
+        ("12.70.0.1", ["127.0.0.1"]),
+        ("127.0.0.2", ["127.0.0.1"]),
+        ("127001", ["127.0.0.1"]),
+        ("50.00", ["5000"]),
+        ("5,000", ["5000"]),
+        ("-P", ["-p"]),
+        ("--publish-all", ["--publish"]),
+        ("replicas", ["--replicas"]),
+        ("localhost:5001", ["localhost:5000"]),
+        ("localhost5000", ["localhost:5000"]),
+        ("/etc/docker/certs.d/127.0.0.1:5000", ["/etc/docker/certs.d/127.0.0.1-5000"]),
+        ("registry:3", ["registry:2"]),
+        ("registry2", ["registry:2"]),
+        ("hello_world", ["hello-world"]),
+        ("helloworld", ["hello-world"]),
+        ("--replcas", ["--replicas"]),  # no typo inside a flag
+        ("tag:lates", ["tag:latest"]),
+    ],
+)
+def test_technical_near_misses_are_refused(typed: str, accept: list[str]) -> None:
+    assert not match_short(typed, accept).accepted
+
+
+@pytest.mark.parametrize(
+    ("typed", "accept"),
+    [
+        ("CA.CRT", ["ca.crt"]),
+        ("`ca.crt`", ["ca.crt"]),
+        ("ca.crt.", ["ca.crt"]),
+        ("'127.0.0.1'", ["127.0.0.1"]),
+        ("-p", ["-p"]),
+        ("--replicas", ["--replicas"]),
+        ("Registry:2", ["registry:2"]),
+        ("docker tag", ["docker tag"]),
+    ],
+)
+def test_technical_answers_written_right_are_accepted(typed: str, accept: list[str]) -> None:
+    verdict = match_short(typed, accept)
+    assert verdict.accepted
+    assert verdict.note is None
+
+
+def test_a_typo_is_tolerated_in_a_word_beside_an_exact_token() -> None:
+    verdict = match_short("docker imgae tag", ["docker image tag"])
+    assert verdict.accepted
+    assert verdict.note is not None
+    assert not match_short("docker imgae --tga", ["docker image --tag"]).accepted
+    assert not match_short("dokcer imgae tag", ["docker image tag"]).accepted  # two typos
 
 
 def test_regex_matches_the_whole_answer_ignoring_case_and_extra_spaces() -> None:

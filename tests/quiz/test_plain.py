@@ -49,13 +49,25 @@ def test_a_wrong_answer_shows_the_right_one_its_feedback_and_the_explanation(sam
 
 
 def test_unreadable_lines_say_what_is_accepted_and_count_as_wrong(sample: Quiz) -> None:
-    text, score, passed = run(sample, ["z", "a,x", "maybe", "   "])
+    text, score, passed = run(sample, ["z", "a,x", "maybe", "?!"])
     assert (score, passed) == (0, False)
     assert "Could not read 'z': answer with one letter from a to d. Counted as wrong." in text
     assert "Could not read 'a,x': answer with letters from a to c separated by commas" in text
     assert "Could not read 'maybe': answer true or false." in text
-    assert "Could not read '': type the answer in words." in text
     assert text.rstrip().endswith("Score: 0/4")
+
+
+def test_blank_lines_are_not_answers_so_later_answers_do_not_shift(sample: Quiz) -> None:
+    text, score, passed = run(sample, ["", "b", "   ", "\t", "a, b", "", "true", "webhook", ""])
+    assert (score, passed) == (4, True)
+    assert "Could not read" not in text
+    assert text.count("\nRight.") == 4
+
+
+def test_only_blank_lines_left_means_the_input_ended(sample: Quiz) -> None:
+    text, score, _ = run(sample, ["b", "", "  "])
+    assert score == 1
+    assert "The input ended here: 3 questions left unanswered, counted as wrong." in text
 
 
 def test_input_that_ends_early_leaves_the_rest_wrong(sample: Quiz) -> None:
@@ -147,3 +159,16 @@ def test_wrap_fills_prose_and_keeps_code_as_written() -> None:
     assert all(len(line) <= 40 for line in lines if not line.startswith("  docker"))
     assert "  docker run -d -p 5000:5000 --name registry registry:2" in lines
     assert lines[-1] == "  - item one"
+
+
+def test_interactive_mode_re_asks_after_a_blank_line(sample: Quiz) -> None:
+    answers = feed("", "b", "   ", "a,b", "true", "", "webhook")
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    attempt = run_interactive(sample, ask, io.StringIO())
+    assert attempt.score == 4
+    assert len(prompts) == 7

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, OptionList, Static
 
+from dockerlab.model.safetext import safe_text
 from dockerlab.tui.screens.base import BaseScreen
 from dockerlab.tui.widgets.status_line import StatusLine
 
@@ -60,7 +61,7 @@ class HomeScreen(BaseScreen):
             Text.assemble(
                 ("dockerlab", "bold"),
                 " — ",
-                (app.course.title, "bold"),
+                (safe_text(app.course.title), "bold"),
                 ("  ·  ↑↓ choose, Enter open", "dim"),
             )
         )
@@ -81,7 +82,7 @@ class HomeScreen(BaseScreen):
             return Text("✓ Everything in the course is done. Well done!", style="bold")
         item = self.next
         text = Text("▶ Next: ", style="bold")
-        text.append(f"{KIND_WORDS[item.kind]} · {item.title}", style="bold")
+        text.append(safe_text(f"{KIND_WORDS[item.kind]} · {item.title}"), style="bold")
         text.append(f" ({item.detail}) — press n or Enter")
         return text
 

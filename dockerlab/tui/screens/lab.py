@@ -14,12 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Log, Markdown, Static
 
+from dockerlab.model.safetext import safe_text
 from dockerlab.runner.watch import plan_for
 from dockerlab.tui.screens.lab_commands import LabCommands
 from dockerlab.tui.screens.lab_lifecycle import LabLifecycle
@@ -158,15 +160,19 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
             helped = sum(1 for assisted in self.done.values() if assisted)
             extra = f" ({plural(helped, 'step')} with help)" if helped else ""
             md.update(
-                f"## ✓ Lab complete\n\nYou did all {len(lab.steps)} steps of "
-                f"*{lab.title}*{extra}.\n\nEscape goes back to the course map, where the "
-                "next thing to do is waiting. Ctrl+R resets this lab to do it again."
+                safe_text(
+                    f"## ✓ Lab complete\n\nYou did all {len(lab.steps)} steps of "
+                    f"*{lab.title}*{extra}.\n\nEscape goes back to the course map, where the "
+                    "next thing to do is waiting. Ctrl+R resets this lab to do it again."
+                )
             )
         else:
             number = lab.steps.index(step) + 1
             goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
             text = self.session.filled(step).instructions  # with values earlier steps captured
-            md.update(f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{text}")
+            md.update(
+                safe_text(f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{text}")
+            )
         self.query_one("#instructions-scroll").scroll_home(animate=False)
         self._show_feedback()
         self.refresh_bindings()  # hint/solution keys are off once the lab is done
@@ -183,12 +189,12 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
                 mark = "current"
             else:
                 mark = "todo"
-            rows.append(StepRow(number, s.title, mark))
+            rows.append(StepRow(number, safe_text(s.title), mark))
         self.query_one(StepList).show(rows)
 
     def _show_feedback(self) -> None:
         watching = f"watching {self.plan.describe()}" if self.plan is not None else ""
-        self.query_one("#watching", Static).update(watching)
+        self.query_one("#watching", Static).update(Text(safe_text(watching)))
         self.query_one(CheckPanel).show(self.last_result, self.diagnoses)
         step = self.step
         if step is None:
@@ -215,7 +221,8 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
         self.call_after_refresh(self._stamp, step.id)  # queued first: the refresh with the tick
         self.show_step(nxt, text_later=True)
         if nxt is None:
-            self.notify(f"Lab complete: {self.session.lab.title}", title="✓ Well done")
+            title = safe_text(self.session.lab.title)
+            self.notify(f"Lab complete: {title}", title="✓ Well done", markup=False)
         else:
             self.request_check()
 

@@ -15,9 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dockerlab.model.safetext import safe_text
 from dockerlab.tui.screens.base import BaseScreen
 from dockerlab.tui.widgets.status_line import StatusLine
 
@@ -56,9 +58,10 @@ class ChoiceList(OptionList):
         self.highlighted = 0
 
     def _prompt(self, index: int) -> str:
+        label = escape(self.labels[index])  # content text is not markup ("[/]" would raise)
         if not self.multiple:
-            return self.labels[index]
-        return ("[x] " if index in self.marked else "[ ] ") + self.labels[index]
+            return label
+        return ("[x] " if index in self.marked else "[ ] ") + label
 
     def action_mark(self) -> None:
         if not self.multiple or self.highlighted is None:
@@ -137,10 +140,15 @@ class QuizScreen(BaseScreen):
         self.hints_shown = 0
         retry = " (retrying the ones missed)" if len(self.asking) < len(self.quiz.questions) else ""
         self.query_one("#quiz-title", Static).update(
-            f"Quiz · {self.quiz.title} — question {self.index + 1} of {len(self.asking)}{retry}"
+            Text(
+                safe_text(
+                    f"Quiz · {self.quiz.title} — question {self.index + 1} of {len(self.asking)}"
+                    + retry
+                )
+            )
         )
         self.query_one("#question", Markdown).update(
-            f"{question.prompt.strip()}\n\n*({KIND_WORDS[question.type]})*"
+            safe_text(f"{question.prompt.strip()}\n\n*({KIND_WORDS[question.type]})*")
         )
         self.query_one("#quiz-feedback", Static).update("")
         choices = self.query_one(ChoiceList)
@@ -160,7 +168,7 @@ class QuizScreen(BaseScreen):
         else:
             self.shown = arrange(question, self.seed)
             choices.ask(
-                [f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown)],
+                [safe_text(f"{letter(i)}) {o.text.strip()}") for i, o in enumerate(self.shown)],
                 multiple=question.type == "multiple",
             )
         choices.focus()
@@ -216,13 +224,13 @@ class QuizScreen(BaseScreen):
                 right = "; ".join(
                     f"{letter(i)}) {o.text.strip()}" for i, o in enumerate(self.shown) if o.correct
                 )
-            text.append(f" The right answer: {right}")
+            text.append(safe_text(f" The right answer: {right}"))
         if graded.note:
             text.append(f"\n{graded.note}", style="italic")
         for feedback in graded.feedback:
-            text.append(f"\n{feedback.strip()}")
+            text.append(safe_text(f"\n{feedback.strip()}"))
         text.append("\nExplanation: ", style="bold")
-        text.append(graded.explanation.strip())
+        text.append(safe_text(graded.explanation.strip()))
         if question.link and not graded.correct:
             text.append(f"\nWhere this is taught: {question.link}", style="italic")
         last = self.index + 1 >= len(self.asking)
@@ -245,7 +253,9 @@ class QuizScreen(BaseScreen):
         if self.hints_shown >= len(question.hints):
             self.notify("No more hints for this question.")
             return
-        self.notify(question.hints[self.hints_shown], title="Hint", timeout=10)
+        self.notify(
+            safe_text(question.hints[self.hints_shown]), title="Hint", timeout=10, markup=False
+        )
         self.hints_shown += 1
 
     # -- the end ----------------------------------------------------------------------------------

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Markdown, MarkdownViewer, Static
 
+from dockerlab.model.safetext import safe_text
+from dockerlab.model.yamlsource import read_text
 from dockerlab.tui.screens.base import BaseScreen
 from dockerlab.tui.widgets.status_line import StatusLine
 
@@ -68,19 +71,18 @@ class TheoryScreen(BaseScreen):
             text = f"# {page_id}\n\nThis page is not written yet."
             title = page_id
         else:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                text = f"# {page_id}\n\nThis page cannot be read: {exc}"
+            read, problems = read_text(path)  # bounded in size, UTF-8 or a message
+            why = problems[0].message if problems else ""
+            text = read if read is not None else f"# {page_id}\n\nThis page cannot be shown: {why}"
             title = course.page_title(page_id) if course is not None else page_id
             app.state.pages_read.add(page_id)
             app.save_state()
         where = f"{self.section_title} — " if self.section_title else ""
         self.query_one("#theory-title", Static).update(
-            f"Theory · {where}page {self.index + 1} of {len(self.pages)}: {title}"
+            Text(safe_text(f"Theory · {where}page {self.index + 1} of {len(self.pages)}: {title}"))
         )
         viewer = self.query_one(MarkdownViewer)
-        viewer.document.update(text)
+        viewer.document.update(safe_text(text))
         viewer.scroll_home(animate=False)
         if app.progress is not None:
             place = f"page:{page_id}"

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from dockerlab.model.safetext import safe_text
 from dockerlab.tui.course_map import KIND_WORDS, SYMBOLS, Item, SectionView
 
 STATUS_WIDTH = 26
@@ -20,7 +21,8 @@ def item_prompt(item: Item, is_next: bool, width: int) -> Text:
     head = f"{marker}{KIND_WORDS[item.kind]:<5} "
     status = f"{SYMBOLS[item.state]} {item.detail}".ljust(STATUS_WIDTH)
     room = max(width - len(head) - len(status) - 2, 10)
-    title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
+    full = safe_text(item.title)
+    title = full if len(full) <= room else full[: room - 1] + "…"
     text = Text(head, style="bold" if is_next else "")
     text.append(
         title.ljust(room), style="bold" if is_next else ("dim" if not item.available else "")
@@ -52,7 +54,7 @@ class CourseList(OptionList):
         for number, view in enumerate(self.views, start=1):
             options.append(
                 Option(
-                    Text(f"{number}. {view.info.title}", style="bold underline"),
+                    Text(safe_text(f"{number}. {view.info.title}"), style="bold underline"),
                     id=f"section:{view.info.id}",
                     disabled=True,
                 )

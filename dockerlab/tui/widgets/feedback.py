@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from dockerlab.checks.result import Result, Status
+from dockerlab.model.safetext import safe_text
 
 WORDS = {Status.PASS: "done", Status.FAIL: "not yet", Status.ERROR: "could not check"}
 
@@ -28,14 +29,14 @@ class CheckPanel(Static):
             text.append(note + "\n", style="italic")
         if result is not None:
             text.append(f"{result.status.symbol} {WORDS[result.status]}: ", style="bold")
-            text.append(result.message)
+            text.append(safe_text(result.message))
             # an all/any check says what its first failing part said: do not repeat that
             for extra in result.lines()[1:]:
                 if extra.strip()[2:] != result.message:
                     text.append("\n  " + extra)
         for explanation in diagnoses:
             text.append("\nWhy: ", style="bold")
-            text.append(explanation.strip())
+            text.append(safe_text(explanation.strip()))
         self.update(text)
 
 
@@ -54,7 +55,7 @@ class HintPanel(Static):
             if i > 1:
                 text.append("\n")
             text.append(f"Hint {i} of {total}: ", style="bold")
-            text.append(hint.strip())
+            text.append(safe_text(hint.strip()))
         if solution is not None:
             if hints:
                 text.append("\n")
@@ -63,5 +64,5 @@ class HintPanel(Static):
                 style="bold",
             )
             for command in solution:
-                text.append(f"\n  $ {command}")
+                text.append(f"\n  $ {safe_text(command)}")
         self.update(text)
