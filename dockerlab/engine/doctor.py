@@ -1,13 +1,15 @@
 """`dockerlab doctor`: what this machine can do, one line each, with the fix when it can't.
 
-The same probe gives the lab runner its capabilities (engine, swarm, root, routing-mesh,
-docker-hub), so a lab that needs what is missing says so before it starts.
+The same probe gives the lab runner its capabilities (engine, swarm, root: as root or with sudo,
+routing-mesh, docker-hub), so a lab that needs what is missing says so before it starts.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 import platform
+import shutil
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,8 +173,46 @@ def _run_probe(engine: Engine, report: Report) -> None:
         )
 
 
-def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Report:
-    """Probe everything the labs rely on. Never raises."""
+def root_at_hand() -> bool:
+    """Whether the few root steps can run: as root, or with sudo (the `root` capability)."""
+    return os.geteuid() == 0 or shutil.which("sudo") is not None
+
+
+def _root_findings(report: Report, root_steps: list[str] | None) -> None:
+    """Who runs the labs, and which steps need root (`root_steps`, from the course)."""
+    if root_at_hand():
+        report.capabilities.add("root")
+    steps = "; ".join(root_steps) if root_steps else "the steps that write /etc/docker"
+    if os.geteuid() == 0:
+        report.findings.append(Finding("root", None, "running as root"))
+        return
+    user = getpass.getuser()
+    if shutil.which("sudo") is None:
+        report.findings.append(
+            Finding(
+                "root",
+                False,
+                f"you are {user}, not root, and sudo is not installed; these need root: {steps}",
+                "install sudo and give yourself sudo rights (as root: apt-get install sudo; "
+                f"usermod -aG sudo {user}), then log in again",
+            )
+        )
+        return
+    report.findings.append(
+        Finding(
+            "root",
+            None,
+            f"you are {user}, not root: your progress and workspaces are yours; only these "
+            f"steps use sudo (it may ask for your password): {steps}",
+        )
+    )
+
+
+def run_doctor(
+    engine: Engine | None = None, *, check_hub: bool = True, root_steps: list[str] | None = None
+) -> Report:
+    """Probe everything the labs rely on. Never raises. `root_steps` are the course's steps that
+    need root (runner.privilege.root_steps), named in the `root` line."""
     engine = engine or Engine(timeout=10)
     report = Report()
     engine_ok = _engine_findings(engine, report)
@@ -189,16 +229,7 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
             "publishes in host mode (--publish mode=host,...) and says why",
         )
     )
-    if os.geteuid() == 0:
-        report.capabilities.add("root")
-    report.findings.append(
-        Finding(
-            "root",
-            os.geteuid() == 0,
-            "running as root" if os.geteuid() == 0 else "not root",
-            "the TLS labs write /etc/docker/certs.d: run them with sudo",
-        )
-    )
+    _root_findings(report, root_steps)
     free = port_free(5000)
     holder = _who_publishes(engine, 5000) if (engine_ok and not free) else None
     report.findings.append(
@@ -269,7 +300,7 @@ def quick_capabilities() -> set[str]:
         caps: set[str] = set()
         if ipvs_available()[0]:
             caps.add("routing-mesh")
-        if os.geteuid() == 0:
+        if root_at_hand():
             caps.add("root")
         if hub_reachable()[0]:
             caps.add("docker-hub")
