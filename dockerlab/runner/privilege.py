@@ -5,7 +5,10 @@ them, so a learner in the `docker` group knows which steps may ask for their pas
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterable
 
 from dockerlab.model.lab import Command, Lab
@@ -37,3 +40,23 @@ def root_steps(labs: Iterable[Lab]) -> list[str]:
         if parts:
             lines.append(f"{lab.id}: {', '.join(parts)}")
     return lines
+
+
+def sudo_asks_password() -> bool:
+    """Whether `sudo` here would stop to ask for a password: not root, sudo installed, and it
+    cannot run without one (no NOPASSWD rule). Tried as the lab's commands run: in a session
+    of its own, without a terminal, where cached credentials of a terminal do not count."""
+    if os.geteuid() == 0 or shutil.which("sudo") is None:
+        return False
+    try:
+        done = subprocess.run(
+            ["sudo", "-n", "true"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            start_new_session=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    return done.returncode != 0
