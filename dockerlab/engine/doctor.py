@@ -1,7 +1,8 @@
 """`dockerlab doctor`: what this machine can do, one line each, with the fix when it can't.
 
-The same probe gives the lab runner its capabilities (engine, swarm, root: as root or with sudo,
-routing-mesh, docker-hub), so a lab that needs what is missing says so before it starts.
+The same probe gives the lab runner its capabilities (engine, swarm, root: as root or with
+sudo, routing-mesh, docker-hub, docker-desktop), so a lab that needs what is missing says so
+before it starts.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pathlib import Path
 
 from dockerlab.engine.client import LABEL_OWNER, Engine, EngineUnavailable
 from dockerlab.engine.images import COURSE_IMAGES, course_image_status, hub_reachable
+from dockerlab.engine.kind import engine_kind
 
 CERTS_D = Path("/etc/docker/certs.d")
+DESKTOP_CERTS_D = Path("~/.docker/certs.d")  # on the host; Docker Desktop copies it into its VM
 
 
 @dataclass(frozen=True)
@@ -98,14 +101,27 @@ def _engine_findings(engine: Engine, report: Report) -> bool:
         )
         return False
     report.capabilities.update({"engine", "swarm"})
+    kind = engine_kind(info)
     report.findings.append(
         Finding(
             "engine",
             True,
             f"Docker {version.get('Version')} (API {version.get('ApiVersion')}), "
-            f"storage driver {info.get('Driver')}",
+            f"storage driver {info.get('Driver')}, on {info.get('OperatingSystem') or '?'}",
         )
     )
+    report.findings.append(Finding("image store", None, kind.image_store()))
+    if kind.desktop:
+        report.capabilities.add("docker-desktop")
+        report.findings.append(
+            Finding(
+                "Docker Desktop",
+                None,
+                "the engine runs in Docker Desktop's VM: registry CA files go in "
+                "~/.docker/certs.d on this machine (copied into the VM when Docker Desktop "
+                "starts), and the labs say so",
+            )
+        )
     _run_probe(engine, report)
     swarm = info.get("Swarm") or {}
     state = swarm.get("LocalNodeState", "inactive")
@@ -241,14 +257,15 @@ def run_doctor(
             + ", or run the labs on another port: --var registry_port=5001",
         )
     )
-    trusted = sorted(p.parent.name for p in CERTS_D.glob("*/ca.crt")) if CERTS_D.is_dir() else []
+    certs_d = DESKTOP_CERTS_D.expanduser() if "docker-desktop" in report.capabilities else CERTS_D
+    trusted = sorted(p.parent.name for p in certs_d.glob("*/ca.crt")) if certs_d.is_dir() else []
     report.findings.append(
         Finding(
             "certs.d trust",
             None,
-            f"{CERTS_D} trusts: {', '.join(trusted)}"
+            f"{certs_d} trusts: {', '.join(trusted)}"
             if trusted
-            else f"no CA files in {CERTS_D} yet",
+            else f"no CA files in {certs_d} yet",
         )
     )
     if check_hub:
@@ -294,7 +311,7 @@ _QUICK: set[str] | None = None
 
 def quick_capabilities() -> set[str]:
     """The capabilities that pick a lab's variable values, without running a container:
-    routing-mesh (IPVS), root, docker-hub. Probed once per process."""
+    routing-mesh (IPVS), root, docker-hub, docker-desktop. Probed once per process."""
     global _QUICK
     if _QUICK is None:
         caps: set[str] = set()
@@ -304,5 +321,10 @@ def quick_capabilities() -> set[str]:
             caps.add("root")
         if hub_reachable()[0]:
             caps.add("docker-hub")
+        try:
+            if engine_kind(Engine(timeout=3).info()).desktop:
+                caps.add("docker-desktop")
+        except EngineUnavailable:
+            pass
         _QUICK = caps
     return set(_QUICK)

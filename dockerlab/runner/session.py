@@ -237,7 +237,7 @@ class LabSession:
         for rel in self.lab.cleanup.paths:
             _remove(self.workspace / rel, report, f"workspace {rel}", self.engine)
         for host_path in self.lab.cleanup.host_paths:
-            _remove(Path(host_path), report, host_path, self.engine)
+            _remove(Path(host_path).expanduser(), report, host_path, self.engine)
         LabState.clear(self.workspace)
         return report
 
@@ -245,7 +245,7 @@ class LabSession:
         """Declared resources that still exist."""
         out = leftovers(self.engine, self.owned(), self._swarm_created())
         out += [f"workspace {p}" for p in self.lab.cleanup.paths if (self.workspace / p).exists()]
-        out += [p for p in self.lab.cleanup.host_paths if Path(p).exists()]
+        out += [p for p in self.lab.cleanup.host_paths if Path(p).expanduser().exists()]
         return out
 
 
