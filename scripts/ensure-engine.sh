@@ -23,7 +23,7 @@ apt_install() {
 }
 
 # host packages: the stand-in images' sources, tmux for the terminal end-to-end test,
-# docker-compose v1 for pytest-docker, openssl for the TLS lab
+# docker-compose v1 for pytest-docker, openssl for the TLS lab, sudo for the root steps
 [ -x /usr/bin/docker-registry ] || need_pkgs+=(docker-registry)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
 [ -x /usr/bin/htpasswd ] || need_pkgs+=(apache2-utils)
@@ -32,6 +32,9 @@ have openssl || need_pkgs+=(openssl)
 have docker-compose || need_pkgs+=(docker-compose)
 have git || need_pkgs+=(git)
 have curl || need_pkgs+=(curl)
+# the labs' few root steps say `sudo` (a learner in the docker group uses it); the non-root
+# learner tests make a user with sudo rights
+have sudo || need_pkgs+=(sudo)
 
 if ! engine_up; then
   have dockerd || need_pkgs+=(docker.io)
