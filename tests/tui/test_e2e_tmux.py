@@ -61,7 +61,9 @@ class Tmux:
 
 
 @pytest.fixture
-def tmux(engine: Engine) -> Iterator[Tmux]:
+def tmux(engine: Engine, engine_lock: None) -> Iterator[Tmux]:
+    """Our own tmux server; the checks for port 5000 and the name `registry` come after the
+    engine lock is held (before it, another checkout's lab test may hold them)."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     if not DOCKERLAB.exists():
