@@ -8,13 +8,16 @@ locally without them, a failure under CI=true.
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -146,7 +149,25 @@ def _make(sudoers_rule: str, password: str | None) -> Iterator[Learner]:
         yield learner
     finally:
         sudoers.unlink(missing_ok=True)
-        subprocess.run(["userdel", "--remove", name], capture_output=True, check=False)
+        _remove_user(name)
+
+
+def _remove_user(name: str) -> None:
+    """End what still runs as the test user (a tmux server exits a moment after kill-server;
+    userdel refuses a user with processes), each by its PID, then remove the user."""
+    deadline = time.monotonic() + 30
+    while True:
+        found = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True, check=False)
+        pids = [int(p) for p in found.stdout.split()]
+        if not pids:
+            break
+        assert time.monotonic() < deadline, f"processes of {name} do not end: {pids}"
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+    done = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
+    assert done.returncode == 0, f"userdel {name}: {done.stderr}"
 
 
 @pytest.fixture(scope="module")
