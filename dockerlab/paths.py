@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 APP = "dockerlab"
+# the checkout this module runs from, when it runs from one (an editable install)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,12 +37,21 @@ def workspace_for(lab_id: str) -> Path:
     return workspaces_dir() / lab_id
 
 
+def _course_folder(name: str) -> Path:
+    """A folder of the bundled course. A wheel carries it as package data (`dockerlab/course/`,
+    packed by setup.py); an editable install reads the checkout's own `labs/` and `content/`."""
+    packaged = files(APP).joinpath("course", name)
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return REPO_ROOT / name
+
+
 def bundled_labs() -> Path:
-    return REPO_ROOT / "labs"
+    return _course_folder("labs")
 
 
 def bundled_content() -> Path:
-    return REPO_ROOT / "content"
+    return _course_folder("content")
 
 
 def extra_content_dirs() -> list[Path]:

@@ -23,8 +23,8 @@ apt_install() {
 }
 
 # host packages: the stand-in images' sources, tmux for the terminal end-to-end test,
-# docker-compose v1 for pytest-docker, openssl for the TLS lab, skopeo for the near-miss tests
-# (pushes and pulls without docker, OCI images)
+# docker-compose v1 for pytest-docker, openssl for the TLS lab, sudo for the root steps,
+# skopeo for the near-miss tests (pushes and pulls without docker, OCI images)
 [ -x /usr/bin/docker-registry ] || need_pkgs+=(docker-registry)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
 [ -x /usr/bin/htpasswd ] || need_pkgs+=(apache2-utils)
@@ -36,6 +36,9 @@ have git || need_pkgs+=(git)
 have curl || need_pkgs+=(curl)
 have chromium || need_pkgs+=(chromium)  # the browser end-to-end test of `dockerlab serve`
 have chromedriver || need_pkgs+=(chromium-driver)
+# the labs' few root steps say `sudo` (a learner in the docker group uses it); the non-root
+# learner tests make a user with sudo rights
+have sudo || need_pkgs+=(sudo)
 
 if ! engine_up; then
   have dockerd || need_pkgs+=(docker.io)

@@ -111,12 +111,17 @@ def judge_mirror(mirror: str, settings: RegistrySettings) -> Result:
     return Result.fail(f"{mirror} is not a registry mirror of this engine (its mirrors: {shown})")
 
 
+def certs_folder(spec: CertsDSpec, ctx: CheckContext) -> Path:
+    """The certs.d folder this check reads: its own `folder`, else the context's."""
+    return ctx.path(spec.folder) if spec.folder else ctx.certs_d
+
+
 def judge_certs_d(spec: CertsDSpec, ctx: CheckContext) -> Result:
     """Whether `certs.d/<host>/ca.crt` exists and, with `matches`, holds that certificate.
 
     Certificates are compared parsed (DER), so PEM line endings or extra text do not matter.
     """
-    ca = ctx.certs_d / registry_name(spec.host) / "ca.crt"
+    ca = certs_folder(spec, ctx) / registry_name(spec.host) / "ca.crt"
     try:
         if not ca.is_file():
             others = sorted(p.name for p in ca.parent.iterdir()) if ca.parent.is_dir() else []

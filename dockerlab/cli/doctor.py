@@ -29,8 +29,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from dockerlab.engine.doctor import run_doctor
+    from dockerlab.runner.catalog import load_catalog
+    from dockerlab.runner.privilege import root_steps
 
-    report = run_doctor(check_hub=not args.no_hub)
+    labs = [loaded.lab for loaded in load_catalog().labs.values()]
+    report = run_doctor(check_hub=not args.no_hub, root_steps=root_steps(labs))
     for finding in report.findings:
         print(finding.line())
     broken = [f for f in report.findings if f.ok is False and f.name.startswith(ESSENTIAL)]

@@ -64,7 +64,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     p = sub.add_parser("validate", help="instructor's end-to-end test of labs (fail→solve→pass)")
     p.add_argument(
-        "paths", nargs="*", type=Path, help="lab folders or lab.yaml files (default: all)"
+        "paths",
+        nargs="*",
+        type=Path,
+        help="lab ids, lab folders or lab.yaml files (default: all)",
     )
     p.add_argument(
         "--near-misses",
@@ -126,6 +129,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     from dockerlab.runner.catalog import load_catalog
 
     catalog = load_catalog()
+    if not catalog.labs and not catalog.problems:
+        from dockerlab.runner.catalog import lab_dirs
+
+        where = ", ".join(str(d) for d in lab_dirs())
+        print(f"dockerlab: no labs found (looked in {where})", file=sys.stderr)
+        return EXIT_ERROR
     problems = list(catalog.problems)
     sections: list[tuple[str, list[str]]] = []
     try:
@@ -377,6 +386,13 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return EXIT_ERROR if report.errors else EXIT_PASS
 
 
+def _lab_folder(path: Path, lab_dirs: list[Path]) -> Path:
+    """A path as given, or, when it is no file and names a lab folder of the course, that."""
+    if path.exists() or len(path.parts) != 1:
+        return path
+    return next((d / path for d in lab_dirs if (d / path).is_dir()), path)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.model.loader import find_lab_files, load_lab
     from dockerlab.model.problems import ContentError
@@ -385,8 +401,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.runner.trust import check_trusted
     from dockerlab.runner.validate import validate
 
-    # no paths: the bundled course plus every --content pack
-    files = find_lab_files(args.paths or lab_dirs())
+    # no paths: the bundled course plus every --content pack; a lab id names its folder there
+    files = find_lab_files([_lab_folder(p, lab_dirs()) for p in args.paths] or lab_dirs())
     if not files:
         print("dockerlab: no lab.yaml found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return EXIT_ERROR

@@ -1,13 +1,16 @@
 """`dockerlab doctor`: what this machine can do, one line each, with the fix when it can't.
 
-The same probe gives the lab runner its capabilities (engine, swarm, root, routing-mesh,
-docker-hub), so a lab that needs what is missing says so before it starts.
+The same probe gives the lab runner its capabilities (engine, swarm, root: as root or with
+sudo, routing-mesh, docker-hub, docker-desktop), so a lab that needs what is missing says so
+before it starts.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 import platform
+import shutil
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +18,11 @@ from pathlib import Path
 from dockerlab.engine.client import LABEL_OWNER, Engine, EngineUnavailable
 from dockerlab.engine.endpoint import endpoint_lines
 from dockerlab.engine.images import COURSE_IMAGES, course_image_status, hub_reachable
+from dockerlab.engine.kind import engine_kind
 from dockerlab.engine.sources import image_origin
 
 CERTS_D = Path("/etc/docker/certs.d")
+DESKTOP_CERTS_D = Path("~/.docker/certs.d")  # on the host; Docker Desktop copies it into its VM
 
 
 @dataclass(frozen=True)
@@ -98,14 +103,27 @@ def _engine_findings(engine: Engine, report: Report) -> bool:
         )
         return False
     report.capabilities.update({"engine", "swarm"})
+    kind = engine_kind(info)
     report.findings.append(
         Finding(
             "engine",
             True,
             f"Docker {version.get('Version')} (API {version.get('ApiVersion')}), "
-            f"storage driver {info.get('Driver')}",
+            f"storage driver {info.get('Driver')}, on {info.get('OperatingSystem') or '?'}",
         )
     )
+    report.findings.append(Finding("image store", None, kind.image_store()))
+    if kind.desktop:
+        report.capabilities.add("docker-desktop")
+        report.findings.append(
+            Finding(
+                "Docker Desktop",
+                None,
+                "the engine runs in Docker Desktop's VM: registry CA files go in "
+                "~/.docker/certs.d on this machine (copied into the VM when Docker Desktop "
+                "starts), and the labs say so",
+            )
+        )
     _run_probe(engine, report)
     swarm = info.get("Swarm") or {}
     state = swarm.get("LocalNodeState", "inactive")
@@ -173,8 +191,46 @@ def _run_probe(engine: Engine, report: Report) -> None:
         )
 
 
-def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Report:
-    """Probe everything the labs rely on. Never raises."""
+def root_at_hand() -> bool:
+    """Whether the few root steps can run: as root, or with sudo (the `root` capability)."""
+    return os.geteuid() == 0 or shutil.which("sudo") is not None
+
+
+def _root_findings(report: Report, root_steps: list[str] | None) -> None:
+    """Who runs the labs, and which steps need root (`root_steps`, from the course)."""
+    if root_at_hand():
+        report.capabilities.add("root")
+    steps = "; ".join(root_steps) if root_steps else "the steps that write /etc/docker"
+    if os.geteuid() == 0:
+        report.findings.append(Finding("root", None, "running as root"))
+        return
+    user = getpass.getuser()
+    if shutil.which("sudo") is None:
+        report.findings.append(
+            Finding(
+                "root",
+                False,
+                f"you are {user}, not root, and sudo is not installed; these need root: {steps}",
+                "install sudo and give yourself sudo rights (as root: apt-get install sudo; "
+                f"usermod -aG sudo {user}), then log in again",
+            )
+        )
+        return
+    report.findings.append(
+        Finding(
+            "root",
+            None,
+            f"you are {user}, not root: your progress and workspaces are yours; only these "
+            f"steps use sudo (it may ask for your password): {steps}",
+        )
+    )
+
+
+def run_doctor(
+    engine: Engine | None = None, *, check_hub: bool = True, root_steps: list[str] | None = None
+) -> Report:
+    """Probe everything the labs rely on. Never raises. `root_steps` are the course's steps that
+    need root (runner.privilege.root_steps), named in the `root` line."""
     engine = engine or Engine(timeout=10)
     report = Report()
     engine_ok = _engine_findings(engine, report)
@@ -192,16 +248,7 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
             "publishes in host mode (--publish mode=host,...) and says why",
         )
     )
-    if os.geteuid() == 0:
-        report.capabilities.add("root")
-    report.findings.append(
-        Finding(
-            "root",
-            os.geteuid() == 0,
-            "running as root" if os.geteuid() == 0 else "not root",
-            "the TLS labs write /etc/docker/certs.d: run them with sudo",
-        )
-    )
+    _root_findings(report, root_steps)
     free = port_free(5000)
     holder = _who_publishes(engine, 5000) if (engine_ok and not free) else None
     report.findings.append(
@@ -213,14 +260,15 @@ def run_doctor(engine: Engine | None = None, *, check_hub: bool = True) -> Repor
             + ", or run the labs on another port: --var registry_port=5001",
         )
     )
-    trusted = sorted(p.parent.name for p in CERTS_D.glob("*/ca.crt")) if CERTS_D.is_dir() else []
+    certs_d = DESKTOP_CERTS_D.expanduser() if "docker-desktop" in report.capabilities else CERTS_D
+    trusted = sorted(p.parent.name for p in certs_d.glob("*/ca.crt")) if certs_d.is_dir() else []
     report.findings.append(
         Finding(
             "certs.d trust",
             None,
-            f"{CERTS_D} trusts: {', '.join(trusted)}"
+            f"{certs_d} trusts: {', '.join(trusted)}"
             if trusted
-            else f"no CA files in {CERTS_D} yet",
+            else f"no CA files in {certs_d} yet",
         )
     )
     if check_hub:
@@ -266,15 +314,20 @@ _QUICK: set[str] | None = None
 
 def quick_capabilities() -> set[str]:
     """The capabilities that pick a lab's variable values, without running a container:
-    routing-mesh (IPVS), root, docker-hub. Probed once per process."""
+    routing-mesh (IPVS), root, docker-hub, docker-desktop. Probed once per process."""
     global _QUICK
     if _QUICK is None:
         caps: set[str] = set()
         if ipvs_available()[0]:
             caps.add("routing-mesh")
-        if os.geteuid() == 0:
+        if root_at_hand():
             caps.add("root")
         if hub_reachable()[0]:
             caps.add("docker-hub")
+        try:
+            if engine_kind(Engine(timeout=3).info()).desktop:
+                caps.add("docker-desktop")
+        except EngineUnavailable:
+            pass
         _QUICK = caps
     return set(_QUICK)

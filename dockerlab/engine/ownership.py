@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from dockerlab.engine.client import Engine
@@ -163,3 +164,32 @@ def leftovers(engine: Engine, owned: Owned, swarm_created: bool) -> list[str]:
         if owned.leave_swarm and swarm_created and swarm_active(engine):
             out.append("swarm (created by the lab)")
     return out
+
+
+REMOVER_IMAGE = "busybox:latest"
+
+
+def remove_as_engine(engine: Engine, path: Path) -> None:
+    """Remove `path` with the engine's own rights: a throwaway container bind-mounts its parent
+    and deletes it. For files a container wrote as root into a non-root learner's workspace (a
+    bind-mounted registry-data) and for a lab's declared host paths, which only the engine (or
+    sudo) may delete. Raises EngineError when the container could not do it."""
+    from dockerlab.engine.client import LABEL_OWNER, EngineError
+    from dockerlab.engine.images import inspect_image, prepare
+
+    if inspect_image(engine, REMOVER_IMAGE) is None:
+        prepare(engine, [REMOVER_IMAGE])
+    with engine.translate():
+        from docker.errors import APIError, ContainerError
+
+        try:
+            engine.client.containers.run(
+                REMOVER_IMAGE,
+                ["rm", "-rf", "--", f"/parent/{path.name}"],
+                volumes={str(path.parent): {"bind": "/parent", "mode": "rw"}},
+                network_mode="none",
+                labels={LABEL_OWNER: "dockerlab"},
+                remove=True,
+            )
+        except (APIError, ContainerError) as exc:
+            raise EngineError(f"could not remove {path}: {exc}") from exc

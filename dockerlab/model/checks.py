@@ -281,6 +281,11 @@ class CertsDSpec(Strict):
 
     host: str
     matches: str | None = None
+    folder: str | None = Field(
+        None,
+        description="the certs.d folder the engine reads (default /etc/docker/certs.d; "
+        "Docker Desktop: ~/.docker/certs.d, from a capability-dependent variable)",
+    )
 
 
 class DaemonCheck(CheckSpec):

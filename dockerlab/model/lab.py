@@ -22,6 +22,7 @@ class Capability(StrEnum):
     ROOT = "root"
     ROUTING_MESH = "routing-mesh"
     DOCKER_HUB = "docker-hub"
+    DOCKER_DESKTOP = "docker-desktop"
 
 
 class Command(Strict):

@@ -11,8 +11,15 @@ from typing import TYPE_CHECKING
 
 from dockerlab import paths
 from dockerlab.checks import CheckContext, Result, evaluate
-from dockerlab.engine.client import Engine, EngineUnavailable
-from dockerlab.engine.ownership import CleanupReport, Owned, cleanup, leftovers, swarm_active
+from dockerlab.engine.client import Engine, EngineError, EngineUnavailable
+from dockerlab.engine.ownership import (
+    CleanupReport,
+    Owned,
+    cleanup,
+    leftovers,
+    remove_as_engine,
+    swarm_active,
+)
 from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
 from dockerlab.model.patterns import matches
@@ -287,9 +294,9 @@ class LabSession:
             if done.returncode == 0:
                 report.removed.append(f"login {registry}")
         for rel in self.lab.cleanup.paths:
-            _remove(self.workspace / rel, report, f"workspace {rel}")
+            _remove(self.workspace / rel, report, f"workspace {rel}", self.engine)
         for host_path in self.lab.cleanup.host_paths:
-            _remove(Path(host_path), report, host_path)
+            _remove(Path(host_path).expanduser(), report, host_path, self.engine)
         LabState.clear(self.workspace)
         return report
 
@@ -301,11 +308,13 @@ class LabSession:
             if pid is not None:
                 out.append(f"process {process.command} (pid {pid})")
         out += [f"workspace {p}" for p in self.lab.cleanup.paths if (self.workspace / p).exists()]
-        out += [p for p in self.lab.cleanup.host_paths if Path(p).exists()]
+        out += [p for p in self.lab.cleanup.host_paths if Path(p).expanduser().exists()]
         return out
 
 
-def _remove(path: Path, report: CleanupReport, label: str) -> None:
+def _remove(path: Path, report: CleanupReport, label: str, engine: Engine) -> None:
+    """Remove a declared path. What the learner may not delete (a non-root learner: files a
+    container wrote as root, /etc/docker/certs.d) the engine deletes, as it wrote them."""
     try:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
@@ -314,6 +323,15 @@ def _remove(path: Path, report: CleanupReport, label: str) -> None:
         else:
             return
         report.removed.append(label)
+    except PermissionError as exc:
+        try:
+            remove_as_engine(engine, path)
+        except (EngineError, EngineUnavailable) as why:
+            report.errors.append(
+                f"{label}: {exc.strerror or exc} ({why}); remove it with: sudo rm -rf {path}"
+            )
+        else:
+            report.removed.append(label)
     except OSError as exc:
         report.errors.append(f"{label}: {exc.strerror or exc}")
 

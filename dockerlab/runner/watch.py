@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from dockerlab.checks.context import CheckContext
+from dockerlab.checks.daemon import certs_folder
 from dockerlab.engine.events import EngineEvent
 from dockerlab.model import checks as m
 
@@ -232,7 +233,7 @@ def _leaf(check: m.Check, ctx: CheckContext) -> WatchPlan:
     if isinstance(check, m.DaemonCheck):
         trust: list[Path] = []
         if check.certs_d is not None:
-            trust.append(ctx.certs_d / check.certs_d.host / "ca.crt")
+            trust.append(certs_folder(check.certs_d, ctx) / check.certs_d.host / "ca.crt")
             if check.certs_d.matches:
                 trust.append(ctx.path(check.certs_d.matches))
         return WatchPlan(

@@ -51,7 +51,9 @@ def port(engine: Engine) -> Iterator[int]:
 
 
 @pytest.fixture(autouse=True)
-def _no_stranger_registry(engine: Engine) -> None:
+def _no_stranger_registry(engine: Engine, engine_lock: None) -> None:
+    """The lab's container is named `registry`: hold the engine lock (another checkout's lab
+    tests use that name too), then make sure no stranger holds the name."""
     names = subprocess.run(
         ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=True
     ).stdout.split()

@@ -1,10 +1,16 @@
 """The lab screen's commands: the command bar that runs in the lab workspace, the output log, the
-step's solution run for the learner, and a real shell."""
+step's solution run for the learner, and a real shell.
+
+A command with `sudo` that would ask for a password runs with the terminal handed over (as F6
+does): sudo's prompt reaches the learner's real terminal, which does not echo the password, and
+the app is back when the command ends, its output in the log."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
+import time
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -17,11 +23,15 @@ from dockerlab.tui.text import commands_in
 from dockerlab.tui.widgets.command_bar import CommandBar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dockerlab.model.lab import Step
     from dockerlab.runner.session import LabSession
     from dockerlab.runner.shell import CommandOutcome
 
 NEEDS_TERMINAL = ("non TTY device", "input device is not a TTY", "not a tty")
+# sudo's words when it needs a password and has no terminal to ask on
+SUDO_NEEDS_TERMINAL = ("a terminal is required to read the password", "a password is required")
 
 
 class OutputLine(Message, bubble=False):
@@ -86,7 +96,12 @@ class LabCommands(BaseScreen):
         bar.remember(command)
         bar.value = ""
         self.running = command
-        self.run_command(command)
+        from dockerlab.runner.privilege import needs_sudo, sudo_asks_password
+
+        if needs_sudo(command) and sudo_asks_password():
+            self.run_in_terminal(command)
+        else:
+            self.run_command(command)
 
     @work(thread=True, exit_on_error=False, group="lab-command", name="running your command")
     def run_command(self, command: str) -> None:
@@ -103,6 +118,44 @@ class LabCommands(BaseScreen):
             outcome = None
         self.post_message(CommandDone(outcome, assisted=False))
 
+    def run_in_terminal(self, command: str) -> None:
+        """Run a command that asks for a password with the real terminal handed over to it; its
+        output shows there as it comes and lands in the log afterwards."""
+        from dockerlab.runner.shell import CommandOutcome, script_for
+        from dockerlab.runner.trust import UntrustedContent, check_trusted
+
+        assert self.session is not None
+        try:
+            check_trusted(self.session.loaded.path)
+        except UntrustedContent as exc:
+            self.write_line(f"! {exc}")
+            self._command_done(CommandDone(None, assisted=False))
+            return
+        workspace = self.session.workspace
+        workspace.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.session.env()}
+        lines: list[str] = []
+        started = time.monotonic()
+        code: int | None = None
+        try:
+            with self.app.suspend():
+                print(
+                    f"\n$ {command}\ndockerlab: sudo asks for your password here; it does not "
+                    "show as you type. The lab comes back when the command ends.\n",
+                    flush=True,
+                )
+                code = _run_here(script_for(command), workspace, env, lines)
+        except SuspendNotSupported:
+            self.write_line("sudo asks for a password, and this terminal cannot hand over to it.")
+            self.run_command(command)  # runs without a terminal: sudo says so, and we explain
+            return
+        self.write_line(f"$ {command}")
+        for line in lines:
+            self.write_line(line.rstrip("\n"))
+        output = "".join(lines)
+        outcome = CommandOutcome(command, code, output, time.monotonic() - started)
+        self._command_done(CommandDone(outcome, assisted=False))
+
     @on(CommandDone)
     def _command_done(self, message: CommandDone) -> None:
         self.running = None
@@ -112,7 +165,12 @@ class LabCommands(BaseScreen):
                 self.write_line(f"(stopped after {outcome.seconds:.0f} s: it took too long)")
             elif outcome.exit_code not in (0, None):
                 self.write_line(f"(exit status {outcome.exit_code})")
-            if outcome.exit_code and any(n in outcome.output for n in NEEDS_TERMINAL):
+            if outcome.exit_code and any(n in outcome.output for n in SUDO_NEEDS_TERMINAL):
+                self.write_line(
+                    "sudo needs your password and had no terminal to ask on: press F6 to open "
+                    "a shell in the workspace and run it there."
+                )
+            elif outcome.exit_code and any(n in outcome.output for n in NEEDS_TERMINAL):
                 self.write_line(
                     "This command wants a terminal: press F6 to open a shell in the "
                     "workspace and run it there."
@@ -195,3 +253,29 @@ class LabCommands(BaseScreen):
             return
         self.write_line("Back from the shell: checking your work …")
         self.request_check(record=True)
+
+
+def _run_here(script: str, cwd: Path, env: dict[str, str], lines: list[str]) -> int | None:
+    """Run `script` on this terminal (sudo opens it for its prompt), echoing and keeping its
+    output. Ctrl+C stops the command, not the app: None then."""
+    proc = subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            lines.append(line)
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.kill()
+        proc.wait()
+        lines.append("(stopped with Ctrl+C)\n")
+        return None
