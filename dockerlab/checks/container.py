@@ -16,7 +16,9 @@ from dockerlab.checks.result import Result
 from dockerlab.engine import refs
 from dockerlab.engine.client import EngineError
 from dockerlab.engine.containers import ContainerInfo, MountInfo, PortBinding, inspect_container
+from dockerlab.engine.endpoint import engine_endpoint
 from dockerlab.engine.images import inspect_image
+from dockerlab.engine.ports import port_holder
 from dockerlab.model.checks import ContainerCheck, MountSpec, PortSpec
 
 _IMAGE_ID = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
@@ -33,7 +35,8 @@ def check_container(spec: ContainerCheck, ctx: CheckContext) -> Result:
     if info is None:
         if spec.state == "absent":
             return Result.ok(f"{who} does not exist, as expected")
-        return Result.fail(f"{who} does not exist (expected it {_expected_state(spec.state)})")
+        expected = _expected_state(spec.state)
+        return Result.fail(f"{who} does not exist (expected it {expected}){_held(spec, ctx)}")
     if spec.state == "absent":
         return Result.fail(f"{who} still exists ({describe_status(info)}; expected it removed)")
 
@@ -49,10 +52,26 @@ def check_container(spec: ContainerCheck, ctx: CheckContext) -> Result:
         message = f"{who} is {status} (expected it {_expected_state(spec.state)})"
         if problems:
             message += ", and " + "; ".join(problems)
-        return Result.fail(message)
+        return Result.fail(message + ("" if info.running else _held(spec, ctx)))
     if problems:
         return Result.fail(f"{who} is {status} but " + "; ".join(problems))
     return Result.ok(f"{who} is {status}" + "".join(f", {v}" for v in _verified(spec, info)))
+
+
+def _held(spec: ContainerCheck, ctx: CheckContext) -> str:
+    """Why the container may not be able to start: a host port it should publish is held by
+    something else here (on this machine only: a remote engine's ports are not ours to see)."""
+    if spec.state not in ("running", "present") or not engine_endpoint(ctx.engine.base_url).local:
+        return ""
+    notes = []
+    for port in spec.ports:
+        holder = port_holder(ctx.engine, port.host) if port.host else None
+        if holder and holder != f"container '{spec.name}'":
+            notes.append(
+                f"; port {port.host} is held by {holder}: stop it, or run the lab on another "
+                "port (e.g. --var registry_port=5001)"
+            )
+    return "".join(notes)
 
 
 def state_matches(expected: str, info: ContainerInfo) -> bool:

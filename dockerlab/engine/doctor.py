@@ -19,6 +19,7 @@ from dockerlab.engine.client import LABEL_OWNER, Engine, EngineUnavailable
 from dockerlab.engine.endpoint import endpoint_lines
 from dockerlab.engine.images import COURSE_IMAGES, course_image_status, hub_reachable
 from dockerlab.engine.kind import engine_kind
+from dockerlab.engine.ports import port_holder
 from dockerlab.engine.sources import image_origin
 
 CERTS_D = Path("/etc/docker/certs.d")
@@ -78,14 +79,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def _who_publishes(engine: Engine, port: int) -> str | None:
-    for c in engine.call(lambda cl: cl.api.containers()):
-        for p in c.get("Ports") or []:
-            if p.get("PublicPort") == port:
-                return str(c["Names"][0].lstrip("/"))
-    return None
 
 
 def _engine_findings(engine: Engine, report: Report) -> bool:
@@ -250,14 +243,19 @@ def run_doctor(
     )
     _root_findings(report, root_steps)
     free = port_free(5000)
-    holder = _who_publishes(engine, 5000) if (engine_ok and not free) else None
+    holder = None if free else port_holder(engine if engine_ok else None, 5000)
+    if holder and holder.startswith("container "):
+        fix = f"docker rm -f {holder.split(chr(39))[1]}"
+    elif holder and "(pid " in holder:
+        fix = f"stop it (kill {holder.rsplit('pid ', 1)[1].rstrip(')')})"
+    else:
+        fix = "stop what listens there"
     report.findings.append(
         Finding(
             "port 5000",
             free,
-            "free" if free else f"in use{f' by container {holder!r}' if holder else ''}",
-            (f"docker rm -f {holder}" if holder else "stop what listens there")
-            + ", or run the labs on another port: --var registry_port=5001",
+            "free" if free else f"in use{f' by {holder}' if holder else ''}",
+            fix + ", or run the labs on another port: --var registry_port=5001",
         )
     )
     certs_d = DESKTOP_CERTS_D.expanduser() if "docker-desktop" in report.capabilities else CERTS_D
