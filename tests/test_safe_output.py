@@ -46,7 +46,7 @@ LAB = """\
 format_version: 1
 id: hostile
 title: "Hostile \\e[31mlab\\u202e"
-section: test
+section: private-registry
 summary: A lab whose text carries escapes.
 minutes: 1
 steps:

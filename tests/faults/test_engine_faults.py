@@ -70,9 +70,11 @@ def test_a_stopped_engine_is_an_error_and_a_restarted_one_answers(
     private_engine.stop()
     code, said = dockerlab(private_engine, pack, "check", "fault-lab")
     assert code == 2, said
+    # the engine named by DOCKER_HOST is named (not "running here")
     assert (
-        "! run-box: Run a box: could not ask the Docker engine: no Docker engine is running" in said
-    )
+        "! run-box: Run a box: could not ask the Docker engine: no Docker engine answers at "
+        f"{private_engine.host}" in said
+    ), said
     assert "✗" not in said  # ERROR, never FAIL: nothing was observed
 
     code, said = dockerlab(private_engine, pack, "show", "fault-lab")

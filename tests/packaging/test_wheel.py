@@ -170,7 +170,7 @@ def test_the_course_is_all_there_outside_the_checkout(installed: Installed) -> N
     assert listed.returncode == 0, listed.stderr
     labs = sorted(line.split()[0] for line in listed.stdout.splitlines() if line.startswith("  "))
     assert labs == LABS
-    assert len(labs) == 7
+    assert len(labs) == 8  # the seven registry labs and hub-automation
 
     quizzes = installed.run("quiz", "list")
     assert quizzes.returncode == 0, quizzes.stderr
