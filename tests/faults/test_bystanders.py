@@ -121,3 +121,49 @@ def test_bystanders_survive_validate_solve_and_reset(
     )
     assert all("Traceback" not in s.stderr for s in steps), said
     assert snapshot() == bystanders, said
+
+
+SWARM_SERVICE = f"bystander-svc-{SUFFIX}"
+
+
+def swarm_state() -> str:
+    return docker("info", "--format", "{{.Swarm.LocalNodeState}}")
+
+
+@pytest.fixture
+def active_swarm(engine_lock: None) -> Iterator[str]:
+    """A swarm that was there before the course, with a service of its own (made and left by
+    this test, under the engine lock, only when the engine had no swarm)."""
+    if swarm_state() != "inactive":
+        pytest.skip("the engine is already in a swarm that is not this test's")
+    docker("swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377")
+    try:
+        service = docker(
+            "service", "create", "--detach", "--name", SWARM_SERVICE, "busybox", "sleep", "3600"
+        )
+        yield service
+    finally:
+        docker("service", "rm", SWARM_SERVICE, check=False)
+        docker("swarm", "leave", "--force", check=False)
+
+
+@pytest.mark.slow
+@pytest.mark.engine
+@pytest.mark.timeout(1800, func_only=True)
+def test_an_active_swarm_and_its_service_survive_every_lab(
+    engine: Engine, active_swarm: str, tmp_path: Path
+) -> None:
+    """validate and reset of every lab, with a swarm the learner already had: the swarm stays,
+    and so does its service (the swarm lab cannot validate here: its first step is done)."""
+    said = []
+    for path in LAB_FILES:
+        workspace = ["--workspace", str(tmp_path / path.parent.name)]
+        for run in (
+            dockerlab("validate", str(path.parent), *workspace),
+            dockerlab("reset", path.parent.name, "--yes", *workspace),
+        ):
+            said.append(f"$ {' '.join(run.args[3:])} -> {run.returncode}\n{run.stderr[-2000:]}")
+            assert "Traceback" not in run.stderr, said[-1]
+        assert swarm_state() == "active", "\n".join(said)
+        service = docker("service", "inspect", "--format", "{{.ID}}", SWARM_SERVICE, check=False)
+        assert service == active_swarm, "\n".join(said)
