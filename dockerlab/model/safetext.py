@@ -59,3 +59,13 @@ def safe_stdout() -> TextIO:
     import sys
 
     return cast(TextIO, SafeWriter(sys.stdout))
+
+
+# what XML 1.0 cannot hold at all, besides the control characters safe_text drops
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def export_text(text: str) -> str:
+    """Text as exported (GIFT, Moodle XML): no control, escape or bidi characters, nothing XML
+    1.0 forbids."""
+    return _NOT_XML.sub("", safe_text(text))

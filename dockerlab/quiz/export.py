@@ -10,20 +10,12 @@ comment for `quiz import`, not shown by the LMS), a single pinned option in Mood
 
 from __future__ import annotations
 
-import re
-
 from dockerlab.model.quiz import Question, Quiz
-from dockerlab.model.safetext import safe_text
+from dockerlab.model.safetext import export_text
 
 FORMATS = ("gift", "moodle-xml")
 TARGET = {"gift": "GIFT", "moodle-xml": "Moodle XML"}
-# what XML 1.0 cannot hold at all, besides the control characters safe_text drops
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    """Text as exported: no control, escape or bidi characters, nothing XML 1.0 forbids."""
-    return _NOT_XML.sub("", safe_text(text))
+clean = export_text  # text as exported: no control, escape or bidi characters
 
 
 def _texts(question: Question) -> list[str]:

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from dockerlab.model.quiz import Question, Quiz
-from dockerlab.quiz.export import clean
+from dockerlab.model.safetext import export_text as clean
 
 SPECIAL = "~=#{}:"
 QUIZ_META = "// dockerlab-quiz "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from dockerlab.model.quiz import Question, Quiz
-from dockerlab.quiz.export import clean
+from dockerlab.model.safetext import export_text as clean
 
 MOODLE_TYPES = {
     "single": "multichoice",
