@@ -290,7 +290,8 @@ def _read_output(source: str | None) -> str | None:
             print(f"dockerlab: cannot read {source}: {exc.strerror}", file=sys.stderr)
             return None
     if source == "-" or not sys.stdin.isatty():
-        return sys.stdin.read(1_000_000)
+        text = sys.stdin.read(1_000_000)
+        return text if text.strip() else None  # nothing piped in: say how to give it
     return None
 
 

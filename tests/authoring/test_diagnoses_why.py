@@ -93,3 +93,14 @@ def test_a_check_message_is_what_the_learner_reads_and_why_shows_the_raw_line(
         "--content", str(pack), "check", "tiny", "run-box", "--why", *box, "--output", "/dev/null"
     )
     assert f"observed: container 'tiny-box-{unique}' does not exist" in out
+
+
+def test_why_with_nothing_piped_in_says_how_to_give_the_output(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack = tmp_path / "pack"
+    write_lab(pack, DIAGNOSED)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    _, out, _ = cli("--content", str(pack), "check", "tiny", "run-box", "--why", "--var", "box=x")
+    assert "to see which matches, give the output of what you ran" in out
+    assert "No diagnosis" not in out
