@@ -5,15 +5,16 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result, Status, combine_all
+from dockerlab.checks.watchplan import POLL_UNWATCHED, EventRule, WatchPlan, workspace_files
 from dockerlab.engine.daemon import RegistrySettings, registry_settings
 from dockerlab.model.checks import CertsDSpec, DaemonCheck
 
 _DEFAULT_INSECURE = "127.0.0.0/8"
 
 
-@evaluator(DaemonCheck)
 def check_daemon(spec: DaemonCheck, ctx: CheckContext) -> Result:
     """PASS when every setting asked for holds; the message names each one observed."""
     results = []
@@ -157,3 +158,20 @@ def _certificates(path: Path) -> list[bytes]:
     except ValueError:
         return []
     return [c.public_bytes(Encoding.DER) for c in certs]
+
+
+def watch_daemon(spec: DaemonCheck, ctx: CheckContext) -> WatchPlan:
+    """Daemon events (a reload), the certs.d trust file this check reads, and a timer."""
+    trust: tuple[Path, ...] = ()
+    if spec.certs_d is not None:
+        ca = certs_folder(spec.certs_d, ctx) / registry_name(spec.certs_d.host) / "ca.crt"
+        trust = (ca, *workspace_files(ctx, spec.certs_d.matches))
+    return WatchPlan(
+        rules=(EventRule("daemon"),),
+        files=trust,
+        poll_interval=POLL_UNWATCHED,
+        reasons=("the daemon's registry settings",),
+    )
+
+
+DAEMON = CheckKind(DaemonCheck, check_daemon, watch_daemon)
