@@ -117,12 +117,17 @@ def certs_folder(spec: CertsDSpec, ctx: CheckContext) -> Path:
     return ctx.path(spec.folder) if spec.folder else ctx.certs_d
 
 
+def certs_d_file(spec: CertsDSpec, ctx: CheckContext) -> Path:
+    """The trust file the engine reads for the registry: `<certs.d>/<host:port>/ca.crt`."""
+    return certs_folder(spec, ctx) / registry_name(spec.host) / "ca.crt"
+
+
 def judge_certs_d(spec: CertsDSpec, ctx: CheckContext) -> Result:
     """Whether `certs.d/<host>/ca.crt` exists and, with `matches`, holds that certificate.
 
     Certificates are compared parsed (DER), so PEM line endings or extra text do not matter.
     """
-    ca = certs_folder(spec, ctx) / registry_name(spec.host) / "ca.crt"
+    ca = certs_d_file(spec, ctx)
     try:
         if not ca.is_file():
             others = sorted(p.name for p in ca.parent.iterdir()) if ca.parent.is_dir() else []
@@ -164,8 +169,7 @@ def watch_daemon(spec: DaemonCheck, ctx: CheckContext) -> WatchPlan:
     """Daemon events (a reload), the certs.d trust file this check reads, and a timer."""
     trust: tuple[Path, ...] = ()
     if spec.certs_d is not None:
-        ca = certs_folder(spec.certs_d, ctx) / registry_name(spec.certs_d.host) / "ca.crt"
-        trust = (ca, *workspace_files(ctx, spec.certs_d.matches))
+        trust = (certs_d_file(spec.certs_d, ctx), *workspace_files(ctx, spec.certs_d.matches))
     return WatchPlan(
         rules=(EventRule("daemon"),),
         files=trust,
