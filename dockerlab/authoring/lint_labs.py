@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dockerlab.authoring.dockercmd import DockerEffects, docker_effects, is_local
 from dockerlab.authoring.lint_report import (
@@ -20,14 +19,7 @@ from dockerlab.authoring.lint_report import (
 from dockerlab.authoring.lint_safety import control_problems, lab_pattern_problems, name_problems
 from dockerlab.authoring.lint_steps import step_problems
 from dockerlab.engine.refs import normalize, repository
-from dockerlab.model.checks import (
-    AllCheck,
-    AnyCheck,
-    CommandCheck,
-    ContainerCheck,
-    NotCheck,
-    ServiceCheck,
-)
+from dockerlab.model.checks import Check, CommandCheck, ContainerCheck, ServiceCheck, walk
 from dockerlab.model.lab import Lab
 from dockerlab.model.loader import LAB_FILE, load_lab
 from dockerlab.model.problems import ContentError, Problem
@@ -81,16 +73,12 @@ class _Use:
     effects: DockerEffects
 
 
-def _check_uses(check: Any, path: PathKey) -> Iterator[_Use]:
-    if isinstance(check, CommandCheck):
-        yield _Use((*path, "run"), docker_effects(check.run))
-    elif isinstance(check, ContainerCheck | ServiceCheck) and check.image:
-        yield _Use((*path, "image"), DockerEffects(uses_images=[check.image]))
-    elif isinstance(check, AllCheck | AnyCheck):
-        for i, sub in enumerate(check.checks):
-            yield from _check_uses(sub, (*path, "checks", i))
-    elif isinstance(check, NotCheck):
-        yield from _check_uses(check.check, (*path, "check"))
+def _check_uses(check: Check, path: PathKey) -> Iterator[_Use]:
+    for where, leaf in walk(check, path):
+        if isinstance(leaf, CommandCheck):
+            yield _Use((*where, "run"), docker_effects(leaf.run))
+        elif isinstance(leaf, ContainerCheck | ServiceCheck) and leaf.image:
+            yield _Use((*where, "image"), DockerEffects(uses_images=[leaf.image]))
 
 
 def _uses(lab: Lab) -> Iterator[_Use]:

@@ -1,25 +1,27 @@
-"""`all`, `any` and `not`: combine other checks."""
+"""`all`, `any` and `not`: what the results of the checks inside them add up to.
+
+Pure functions of results; `dockerlab.checks.kinds` evaluates the checks inside (the tree is
+walked by `model.checks.children`) and hands their results here.
+"""
 
 from __future__ import annotations
 
-from dockerlab.checks import CheckContext, evaluate, evaluator
+from collections.abc import Sequence
+
 from dockerlab.checks.result import Result, Status, combine_all
-from dockerlab.model.checks import AllCheck, AnyCheck, NotCheck
 
 
-@evaluator(AllCheck)
-def check_all(spec: AllCheck, ctx: CheckContext) -> Result:
-    results = [evaluate(c, ctx) for c in spec.checks]
-    status = combine_all(results)
+def all_of(results: Sequence[Result]) -> Result:
+    """PASS when every one passes; otherwise the first ERROR, else the first FAIL."""
+    status = combine_all(list(results))
     if status is Status.PASS:
         return Result(status, f"all {len(results)} checks pass", tuple(results))
     first = next(r for r in results if r.status is status)
     return Result(status, first.message, tuple(results))
 
 
-@evaluator(AnyCheck)
-def check_any(spec: AnyCheck, ctx: CheckContext) -> Result:
-    results = [evaluate(c, ctx) for c in spec.checks]
+def any_of(results: Sequence[Result]) -> Result:
+    """PASS when one passes; ERROR when none passed and some could not be determined."""
     passing = [r for r in results if r.passed]
     if passing:
         return Result(Status.PASS, passing[0].message, tuple(results))
@@ -28,9 +30,9 @@ def check_any(spec: AnyCheck, ctx: CheckContext) -> Result:
     return Result(Status.FAIL, "none of: " + "; ".join(r.message for r in results), tuple(results))
 
 
-@evaluator(NotCheck)
-def check_not(spec: NotCheck, ctx: CheckContext) -> Result:
-    inner = evaluate(spec.check, ctx)
+def negation(results: Sequence[Result]) -> Result:
+    """`not`: PASS when the one check inside fails; an ERROR stays an ERROR."""
+    (inner,) = results
     if inner.status is Status.ERROR:
         return inner
     if inner.passed:

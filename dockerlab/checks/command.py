@@ -9,12 +9,13 @@ import re
 import signal
 import subprocess
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import WatchPlan, on_a_timer
 from dockerlab.model.checks import CommandCheck
 
 
-@evaluator(CommandCheck)
 def check_command(spec: CommandCheck, ctx: CheckContext) -> Result:
     """PASS when `bash -c run`, started in the workspace, exits with `exit_code` and its
     stdout+stderr matches `output`. Not finishing within `timeout` seconds is an ERROR (the
@@ -65,3 +66,11 @@ def _last_line(output: str) -> str:
 def _shorten(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def watch_command(spec: CommandCheck, ctx: CheckContext) -> WatchPlan:
+    """A shell command's outcome: nothing announces it, so it is re-checked on a timer."""
+    return on_a_timer("the command")
+
+
+COMMAND = CheckKind(CommandCheck, check_command, watch_command)

@@ -11,8 +11,10 @@ import ipaddress
 import re
 from pathlib import Path
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import CONTAINER_ACTIONS, EventRule, WatchPlan
 from dockerlab.engine import refs
 from dockerlab.engine.client import EngineError
 from dockerlab.engine.containers import ContainerInfo, MountInfo, PortBinding, inspect_container
@@ -24,7 +26,6 @@ from dockerlab.model.checks import ContainerCheck, MountSpec, PortSpec
 _IMAGE_ID = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
 
 
-@evaluator(ContainerCheck)
 def check_container(spec: ContainerCheck, ctx: CheckContext) -> Result:
     """PASS when the container is in the expected state with every property asked for."""
     who = f"container '{spec.name}'"
@@ -249,3 +250,14 @@ def _verified(spec: ContainerCheck, info: ContainerInfo) -> list[str]:
     if spec.restart:
         out.append(f"with restart policy '{info.restart}'")
     return out
+
+
+def watch_container(spec: ContainerCheck, ctx: CheckContext) -> WatchPlan:
+    """The container's own lifecycle events (by name, renames included)."""
+    return WatchPlan(
+        rules=(EventRule("container", CONTAINER_ACTIONS, frozenset({spec.name})),),
+        reasons=(f"container '{spec.name}'",),
+    )
+
+
+CONTAINER = CheckKind(ContainerCheck, check_container, watch_container)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result, Status, combine_all
+from dockerlab.checks.watchplan import POLL_UNWATCHED, EventRule, WatchPlan, workspace_files
 from dockerlab.engine.daemon import RegistrySettings, registry_settings
 from dockerlab.model.checks import CertsDSpec, DaemonCheck
 
 _DEFAULT_INSECURE = "127.0.0.0/8"
 
 
-@evaluator(DaemonCheck)
 def check_daemon(spec: DaemonCheck, ctx: CheckContext) -> Result:
     """PASS when every setting asked for holds; the message names each one observed."""
     results = []
@@ -116,12 +117,17 @@ def certs_folder(spec: CertsDSpec, ctx: CheckContext) -> Path:
     return ctx.path(spec.folder) if spec.folder else ctx.certs_d
 
 
+def certs_d_file(spec: CertsDSpec, ctx: CheckContext) -> Path:
+    """The trust file the engine reads for the registry: `<certs.d>/<host:port>/ca.crt`."""
+    return certs_folder(spec, ctx) / registry_name(spec.host) / "ca.crt"
+
+
 def judge_certs_d(spec: CertsDSpec, ctx: CheckContext) -> Result:
     """Whether `certs.d/<host>/ca.crt` exists and, with `matches`, holds that certificate.
 
     Certificates are compared parsed (DER), so PEM line endings or extra text do not matter.
     """
-    ca = certs_folder(spec, ctx) / registry_name(spec.host) / "ca.crt"
+    ca = certs_d_file(spec, ctx)
     try:
         if not ca.is_file():
             others = sorted(p.name for p in ca.parent.iterdir()) if ca.parent.is_dir() else []
@@ -157,3 +163,19 @@ def _certificates(path: Path) -> list[bytes]:
     except ValueError:
         return []
     return [c.public_bytes(Encoding.DER) for c in certs]
+
+
+def watch_daemon(spec: DaemonCheck, ctx: CheckContext) -> WatchPlan:
+    """Daemon events (a reload), the certs.d trust file this check reads, and a timer."""
+    trust: tuple[Path, ...] = ()
+    if spec.certs_d is not None:
+        trust = (certs_d_file(spec.certs_d, ctx), *workspace_files(ctx, spec.certs_d.matches))
+    return WatchPlan(
+        rules=(EventRule("daemon"),),
+        files=trust,
+        poll_interval=POLL_UNWATCHED,
+        reasons=("the daemon's registry settings",),
+    )
+
+
+DAEMON = CheckKind(DaemonCheck, check_daemon, watch_daemon)

@@ -22,8 +22,10 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import WatchPlan, workspace_files
 from dockerlab.checks.yamlmatch import YamlProblem, mismatch, parse_yaml
 from dockerlab.model.checks import CertificateSpec, FileCheck, HtpasswdSpec
 
@@ -44,7 +46,6 @@ class _Fail(Exception):
         self.message = message
 
 
-@evaluator(FileCheck)
 def check_file(spec: FileCheck, ctx: CheckContext) -> Result:
     """PASS when the path exists (or, with `exists: false`, does not) and every other assertion
     holds: type, mode bits, content pattern, same bytes as another file, certificate, htpasswd."""
@@ -241,3 +242,14 @@ def _assert_htpasswd(shown: str, data: bytes, spec: HtpasswdSpec) -> str:
             f"the entry for '{spec.user}' in {shown} does not verify the password '{spec.password}'"
         )
     return f"with a bcrypt entry for '{spec.user}' that verifies the password"
+
+
+def watch_file(spec: FileCheck, ctx: CheckContext) -> WatchPlan:
+    """The file, the one it must equal, and the key its certificate must match."""
+    key = spec.certificate.key if spec.certificate else None
+    return WatchPlan(
+        files=workspace_files(ctx, spec.path, spec.same_as, key), reasons=(f"file {spec.path}",)
+    )
+
+
+FILE = CheckKind(FileCheck, check_file, watch_file)

@@ -19,8 +19,16 @@ import requests
 from cryptography import x509
 from urllib3.exceptions import InsecureRequestWarning
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    CONTAINER_ACTIONS,
+    POLL_UNWATCHED,
+    EventRule,
+    WatchPlan,
+    workspace_files,
+)
 from dockerlab.model.checks import HttpCheck
 
 
@@ -185,7 +193,6 @@ def _why(exc: BaseException) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-@evaluator(HttpCheck)
 def check_http(spec: HttpCheck, ctx: CheckContext) -> Result:
     """PASS when the request is answered with `status` (any when None), a body matching `body`
     and every header in `headers` (name case-insensitive, value a regex the whole value
@@ -230,3 +237,16 @@ def _start(text: str, limit: int = 80) -> str:
 
 
 __all__ = ["NoAnswer", "check_http", "fetch", "new_session", "served_certificate", "tls_verify"]
+
+
+def watch_http(spec: HttpCheck, ctx: CheckContext) -> WatchPlan:
+    """Any container's events (what serves the URL may be one) and a timer; the CA file."""
+    return WatchPlan(
+        rules=(EventRule("container", CONTAINER_ACTIONS),),
+        files=workspace_files(ctx, spec.ca_file),
+        poll_interval=POLL_UNWATCHED,
+        reasons=(spec.url,),
+    )
+
+
+HTTP = CheckKind(HttpCheck, check_http, watch_http)

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import re
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
 from dockerlab.checks.http import NoAnswer, tls_verify
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.registry import same_image
 from dockerlab.checks.registry_api import USER_AGENT, RegistryAPI, Unexpected
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    IMAGE_ACTIONS,
+    POLL_UNWATCHED,
+    EventRule,
+    WatchPlan,
+    workspace_files,
+)
 from dockerlab.engine.containers import container_logs
 from dockerlab.engine.images import ImageInfo, inspect_image
 from dockerlab.engine.refs import split
 from dockerlab.model.checks import ImageCheck, PulledFromSpec
 
 
-@evaluator(ImageCheck)
 def check_image(spec: ImageCheck, ctx: CheckContext) -> Result:
     """PASS when `spec.ref` is (or is not) in the local image cache, and, with `same_as`,
     when both references name the same image ID."""
@@ -119,3 +126,19 @@ def pulled_in_log(log: str, repo: str) -> bool:
 def short_id(info: ImageInfo) -> str:
     """The 12-character ID `docker images` shows."""
     return info.id.removeprefix("sha256:")[:12]
+
+
+def watch_image(spec: ImageCheck, ctx: CheckContext) -> WatchPlan:
+    """Image events; with `pulled_from`, the registry too, on a timer: its log (a pull) and its
+    content announce nothing of their own."""
+    if spec.pulled_from is not None:
+        return WatchPlan(
+            rules=(EventRule("image", IMAGE_ACTIONS),),
+            files=workspace_files(ctx, spec.pulled_from.ca_file),
+            poll_interval=POLL_UNWATCHED,
+            reasons=("images", f"registry {spec.pulled_from.url}"),
+        )
+    return WatchPlan(rules=(EventRule("image", IMAGE_ACTIONS),), reasons=("images",))
+
+
+IMAGE = CheckKind(ImageCheck, check_image, watch_image)

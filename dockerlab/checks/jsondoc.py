@@ -8,9 +8,18 @@ from typing import Any
 
 import jmespath
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
 from dockerlab.checks.http import NoAnswer, fetch, tls_verify
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    CONTAINER_ACTIONS,
+    IMAGE_ACTIONS,
+    POLL_UNWATCHED,
+    EventRule,
+    WatchPlan,
+    workspace_files,
+)
 from dockerlab.model.checks import JsonCheck
 
 MAX_BYTES = 10 * 1024 * 1024  # a larger document is not what a lab step writes
@@ -51,7 +60,6 @@ def _contains(value: Any, wanted: Any) -> bool:
     return False
 
 
-@evaluator(JsonCheck)
 def check_json(spec: JsonCheck, ctx: CheckContext) -> Result:
     found = _document(spec, ctx)
     if isinstance(found, Result):
@@ -76,3 +84,18 @@ def check_json(spec: JsonCheck, ctx: CheckContext) -> Result:
     if value is None:
         return Result.fail(f"{where}: `{spec.query}` finds nothing")
     return Result.ok(said)
+
+
+def watch_json(spec: JsonCheck, ctx: CheckContext) -> WatchPlan:
+    """The file; or, for a URL, container and image events (a registry's catalog) and a timer."""
+    if spec.file is not None:
+        return WatchPlan(files=workspace_files(ctx, spec.file), reasons=(f"file {spec.file}",))
+    return WatchPlan(
+        rules=(EventRule("container", CONTAINER_ACTIONS), EventRule("image", IMAGE_ACTIONS)),
+        files=workspace_files(ctx, spec.ca_file),
+        poll_interval=POLL_UNWATCHED,
+        reasons=(f"{spec.url}",),
+    )
+
+
+JSON = CheckKind(JsonCheck, check_json, watch_json)

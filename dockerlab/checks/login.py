@@ -16,10 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
 from dockerlab.checks.http import NoAnswer, fetch, tls_verify
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.registry_api import USER_AGENT
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    CONTAINER_ACTIONS,
+    POLL_UNWATCHED,
+    EventRule,
+    WatchPlan,
+    workspace_files,
+)
 from dockerlab.model.checks import LoginCheck
 
 HUB_KEY = "https://index.docker.io/v1/"  # the key the docker CLI files Docker Hub credentials under
@@ -56,7 +64,6 @@ def registry_key(registry: str) -> str:
     return "docker.io" if host in HUB_ALIASES else host
 
 
-@evaluator(LoginCheck)
 def check_login(spec: LoginCheck, ctx: CheckContext) -> Result:
     """PASS when credentials for `spec.registry` are (or, with present: false, are not) stored."""
     config_file = ctx.docker_config_dir / "config.json"
@@ -221,3 +228,20 @@ def ask_helper(
     if not isinstance(answer, dict) or not answer.get("Secret"):
         return None
     return str(answer.get("Username") or ""), str(answer["Secret"])
+
+
+def watch_login(spec: LoginCheck, ctx: CheckContext) -> WatchPlan:
+    """The client's config.json; with `url`, whether the registry still accepts the stored
+    password: its container's events, on a timer."""
+    config = ctx.docker_config_dir / "config.json"
+    if spec.url is not None:
+        return WatchPlan(
+            rules=(EventRule("container", CONTAINER_ACTIONS),),
+            files=(config, *workspace_files(ctx, spec.ca_file)),
+            poll_interval=POLL_UNWATCHED,
+            reasons=(f"logins in {config}", f"registry {spec.url}"),
+        )
+    return WatchPlan(files=(config,), reasons=(f"logins in {config}",))
+
+
+LOGIN = CheckKind(LoginCheck, check_login, watch_login)

@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
 from dockerlab.checks.http import NoAnswer, tls_verify
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.registry_api import (
     MANIFEST_TYPES,
     RegistryAPI,
@@ -23,6 +24,13 @@ from dockerlab.checks.registry_api import (
     short,
 )
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    CONTAINER_ACTIONS,
+    POLL_UNWATCHED,
+    EventRule,
+    WatchPlan,
+    workspace_files,
+)
 from dockerlab.model.pipeline_checks import NotificationCheck, RegistryImageCheck
 
 REVISION = "org.opencontainers.image.revision"
@@ -40,7 +48,6 @@ class _Fail(Exception):
 # --- registry_image -------------------------------------------------------------------------
 
 
-@evaluator(RegistryImageCheck)
 def check_registry_image(spec: RegistryImageCheck, ctx: CheckContext) -> Result:
     """PASS when repository:tag is in the registry and its labels, revision and base hold."""
     credentials = (spec.username, spec.password or "") if spec.username else None
@@ -178,7 +185,6 @@ def git_head(path: Path) -> str | None:
 # --- notification ---------------------------------------------------------------------------
 
 
-@evaluator(NotificationCheck)
 def check_notification(spec: NotificationCheck, ctx: CheckContext) -> Result:
     """PASS when the receiver's log holds the event (with the registry's current digest)."""
     what = f"{spec.action} of {spec.repository}" + (f":{spec.tag}" if spec.tag else "")
@@ -242,3 +248,35 @@ def _describe(event: dict[str, Any]) -> str:
     target = event["target"]
     tag = f":{target['tag']}" if target.get("tag") else ""
     return f"{event.get('action')} of {target.get('repository')}{tag}"
+
+
+def watch_registry_image(spec: RegistryImageCheck, ctx: CheckContext) -> WatchPlan:
+    """Pushes and containers (the registry), the CA file, and a timer: a registry's content and
+    a git repository's HEAD announce nothing."""
+    return WatchPlan(
+        rules=(
+            EventRule("image", frozenset({"push"})),
+            EventRule("container", CONTAINER_ACTIONS),
+        ),
+        files=workspace_files(ctx, spec.ca_file),
+        poll_interval=POLL_UNWATCHED,
+        reasons=(f"registry {spec.url}",),
+    )
+
+
+def watch_notification(spec: NotificationCheck, ctx: CheckContext) -> WatchPlan:
+    """The receiver's log; with `digest_from`, also pushes and a timer (the registry's current
+    manifest)."""
+    log = WatchPlan(files=workspace_files(ctx, spec.log), reasons=(f"file {spec.log}",))
+    if spec.digest_from is None:
+        return log
+    registry = WatchPlan(
+        rules=(EventRule("image", frozenset({"push"})),),
+        poll_interval=POLL_UNWATCHED,
+        reasons=(f"registry {spec.digest_from}",),
+    )
+    return log.merge(registry)
+
+
+REGISTRY_IMAGE = CheckKind(RegistryImageCheck, check_registry_image, watch_registry_image)
+NOTIFICATION = CheckKind(NotificationCheck, check_notification, watch_notification)

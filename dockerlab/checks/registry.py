@@ -9,8 +9,9 @@ from __future__ import annotations
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
 from dockerlab.checks.http import NoAnswer, served_certificate, tls_verify
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.registry_api import (
     Identity,
     RegistryAPI,
@@ -20,6 +21,13 @@ from dockerlab.checks.registry_api import (
     short,
 )
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    CONTAINER_ACTIONS,
+    POLL_UNWATCHED,
+    EventRule,
+    WatchPlan,
+    workspace_files,
+)
 from dockerlab.engine.images import ImageInfo, inspect_image
 from dockerlab.engine.refs import split
 from dockerlab.model.checks import RegistryCheck
@@ -34,7 +42,6 @@ class _Fail(Exception):
         self.message = message
 
 
-@evaluator(RegistryCheck)
 def check_registry(spec: RegistryCheck, ctx: CheckContext) -> Result:
     """PASS when `GET /v2/` answers and every assertion the check makes holds.
 
@@ -273,3 +280,20 @@ def _listing(names: list[str], limit: int = 5) -> str:
     shown = ", ".join(names[:limit])
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return f"it has: {shown}{more}"
+
+
+def watch_registry(spec: RegistryCheck, ctx: CheckContext) -> WatchPlan:
+    """Pushes land in the registry; its container coming and going changes what answers; a
+    manifest deleted through the API (or a garbage collection) announces nothing: a timer."""
+    return WatchPlan(
+        rules=(
+            EventRule("image", frozenset({"push"})),
+            EventRule("container", CONTAINER_ACTIONS),
+        ),
+        files=workspace_files(ctx, spec.ca_file, spec.certificate),
+        poll_interval=POLL_UNWATCHED,
+        reasons=(f"registry {spec.url}",),
+    )
+
+
+REGISTRY = CheckKind(RegistryCheck, check_registry, watch_registry)

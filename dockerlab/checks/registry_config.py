@@ -14,8 +14,16 @@ from typing import Any
 
 import yaml
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    CONTAINER_ACTIONS,
+    POLL_UNWATCHED,
+    EventRule,
+    WatchPlan,
+    workspace_files,
+)
 from dockerlab.checks.yamlmatch import YamlProblem, mismatch, parse_yaml, same_scalar
 from dockerlab.engine.containers import ContainerInfo, inspect_container, read_container_file
 from dockerlab.model.checks import RegistryConfigCheck
@@ -31,7 +39,6 @@ class _Fail(Exception):
         self.message = message
 
 
-@evaluator(RegistryConfigCheck)
 def check_registry_config(spec: RegistryConfigCheck, ctx: CheckContext) -> Result:
     """PASS when the container runs and its effective configuration has every option asked
     for, stores its data in `storage`, and reads a file equal to `config_file`."""
@@ -147,3 +154,17 @@ def _assert_file(spec: RegistryConfigCheck, raw: bytes, path: str, ctx: CheckCon
     if mine.read_bytes() != raw:
         raise _Fail(f"the {path} it reads differs from {spec.config_file}")
     return [f"the same as {spec.config_file}"]
+
+
+def watch_registry_config(spec: RegistryConfigCheck, ctx: CheckContext) -> WatchPlan:
+    """The container's events, its config file in the workspace, and a timer: a bind-mounted
+    config file can change under a running container."""
+    return WatchPlan(
+        rules=(EventRule("container", CONTAINER_ACTIONS, frozenset({spec.container})),),
+        files=workspace_files(ctx, spec.config_file),
+        poll_interval=POLL_UNWATCHED,
+        reasons=(f"the configuration of container '{spec.container}'",),
+    )
+
+
+REGISTRY_CONFIG = CheckKind(RegistryConfigCheck, check_registry_config, watch_registry_config)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from dockerlab.checks import CheckContext, evaluator
+from dockerlab.checks.context import CheckContext
+from dockerlab.checks.kind import CheckKind
 from dockerlab.checks.result import Result
+from dockerlab.checks.watchplan import (
+    CONTAINER_ACTIONS,
+    POLL_UNWATCHED,
+    SWARM_ACTIONS,
+    EventRule,
+    WatchPlan,
+)
 from dockerlab.engine import refs
 from dockerlab.engine.client import EngineError
 from dockerlab.engine.swarm import ServiceInfo, SwarmState, inspect_service, swarm_state
 from dockerlab.model.checks import ServiceCheck, ServicePortSpec, SwarmCheck
 
 
-@evaluator(SwarmCheck)
 def check_swarm(spec: SwarmCheck, ctx: CheckContext) -> Result:
     """PASS when the swarm is (or is not) active here, and this node's role is the one asked for."""
     return judge_swarm(spec, swarm_state(ctx.engine))
@@ -37,7 +44,6 @@ def _said(state: str) -> str:
     return "in an error state" if state == "error" else state
 
 
-@evaluator(ServiceCheck)
 def check_service(spec: ServiceCheck, ctx: CheckContext) -> Result:
     """PASS when the service exists (or not) with its replicas converged, image and ports."""
     who = f"service '{spec.name}'"
@@ -150,3 +156,29 @@ def _observed(spec: ServiceCheck, info: ServiceInfo) -> list[str]:
         )
         out.append(f"publishing {x.target} on {x.published or 'a per-task port'} ({x.mode} mode)")
     return out
+
+
+def watch_swarm(spec: SwarmCheck, ctx: CheckContext) -> WatchPlan:
+    """Node and daemon events, and a timer."""
+    return WatchPlan(
+        rules=(EventRule("node"), EventRule("daemon")),
+        poll_interval=POLL_UNWATCHED,
+        reasons=("the swarm",),
+    )
+
+
+def watch_service(spec: ServiceCheck, ctx: CheckContext) -> WatchPlan:
+    """The service's events and every container's (its tasks), and a timer: replicas converge
+    after their containers start, the task state lags the event."""
+    return WatchPlan(
+        rules=(
+            EventRule("service", SWARM_ACTIONS, frozenset({spec.name})),
+            EventRule("container", CONTAINER_ACTIONS),
+        ),
+        poll_interval=POLL_UNWATCHED,
+        reasons=(f"service '{spec.name}'",),
+    )
+
+
+SWARM = CheckKind(SwarmCheck, check_swarm, watch_swarm)
+SERVICE = CheckKind(ServiceCheck, check_service, watch_service)

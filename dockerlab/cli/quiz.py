@@ -27,8 +27,7 @@ from dockerlab.model.safetext import safe_stdout, safe_text
 
 if TYPE_CHECKING:
     from dockerlab.model.quiz import LoadedQuiz
-    from dockerlab.progress import QuizAttemptRecord
-    from dockerlab.quiz.scoring import QuizAttempt
+    from dockerlab.progress import QuizAttempt
 
 USAGE = """\
 dockerlab quiz list
@@ -211,7 +210,7 @@ def cmd_review(quiz_id: str, *, seed: int | None, file_order: bool) -> int:
     return EXIT_PASS
 
 
-def _latest_attempt(quiz_id: str) -> QuizAttemptRecord | None:
+def _latest_attempt(quiz_id: str) -> QuizAttempt | None:
     """The learner's latest attempt at the quiz, or None (also when progress cannot be read)."""
     from dockerlab.progress import ProgressError, ProgressStore
 
@@ -265,16 +264,11 @@ def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> 
 
 def _record(attempt: QuizAttempt, seed: int) -> None:
     """Keep the attempt in the learner's progress; a failure is reported, never fatal."""
-    from dockerlab.progress import ProgressError, ProgressStore, QuizAttemptRecord
+    from dataclasses import replace
 
-    record = QuizAttemptRecord(
-        quiz_id=attempt.quiz_id,
-        score=attempt.score,
-        total=attempt.total,
-        passed=attempt.passed,
-        answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
-        seed=seed,
-    )
+    from dockerlab.progress import ProgressError, ProgressStore
+
+    record = replace(attempt, seed=seed)
     try:
         with ProgressStore() as store:
             store.record_quiz(record)

@@ -44,7 +44,10 @@ class Finding:
 
 
 @dataclass
-class Report:
+class DoctorReport:
+    """What the doctor found: one finding per line it prints, and the capabilities a lab's
+    `requires:` is matched against."""
+
     findings: list[Finding] = field(default_factory=list)
     capabilities: set[str] = field(default_factory=set)
 
@@ -81,7 +84,7 @@ def port_free(port: int) -> bool:
     return True
 
 
-def _engine_findings(engine: Engine, report: Report) -> bool:
+def _engine_findings(engine: Engine, report: DoctorReport) -> bool:
     try:
         version = engine.version()
         info = engine.info()
@@ -150,7 +153,7 @@ def _engine_findings(engine: Engine, report: Report) -> bool:
     return True
 
 
-def _run_probe(engine: Engine, report: Report) -> None:
+def _run_probe(engine: Engine, report: DoctorReport) -> None:
     from docker.errors import APIError, ImageNotFound
 
     try:
@@ -189,7 +192,7 @@ def root_at_hand() -> bool:
     return os.geteuid() == 0 or shutil.which("sudo") is not None
 
 
-def _root_findings(report: Report, root_steps: list[str] | None) -> None:
+def _root_findings(report: DoctorReport, root_steps: list[str] | None) -> None:
     """Who runs the labs, and which steps need root (`root_steps`, from the course)."""
     if root_at_hand():
         report.capabilities.add("root")
@@ -221,11 +224,11 @@ def _root_findings(report: Report, root_steps: list[str] | None) -> None:
 
 def run_doctor(
     engine: Engine | None = None, *, check_hub: bool = True, root_steps: list[str] | None = None
-) -> Report:
+) -> DoctorReport:
     """Probe everything the labs rely on. Never raises. `root_steps` are the course's steps that
     need root (runner.privilege.root_steps), named in the `root` line."""
     engine = engine or Engine(timeout=10)
-    report = Report()
+    report = DoctorReport()
     engine_ok = _engine_findings(engine, report)
     report.findings.extend(Finding(*line) for line in endpoint_lines(engine.base_url))
 

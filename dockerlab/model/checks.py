@@ -1,18 +1,21 @@
 """What a step's `check:` may say. One model per check kind, chosen by its `kind` key.
 
 Each model is the instructor's description of a state; `dockerlab/checks` evaluates it against
-the engine, the registry and the files.
+the engine, the registry and the files. `all`, `any` and `not` hold other checks: `walk`,
+`children` and `leaves` (at the end) are the one way through such a tree.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, get_args
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
 from pydantic import Field, JsonValue, field_validator, model_validator
 
 from dockerlab.model.base import CheckSpec, Strict
 from dockerlab.model.pipeline_checks import NotificationCheck, RegistryImageCheck
+from dockerlab.model.yamlsource import PathKey
 
 
 class PortSpec(Strict):
@@ -412,3 +415,41 @@ CHECK_KINDS: tuple[str, ...] = tuple(
 AllCheck.model_rebuild()
 AnyCheck.model_rebuild()
 NotCheck.model_rebuild()
+
+
+# the kinds that hold other checks instead of looking at state
+COMBINATORS = (AllCheck, AnyCheck, NotCheck)
+
+
+class CheckAt(NamedTuple):
+    """A check in a tree, and where: its path of keys below the root (`("checks", 1, "check")`)."""
+
+    path: PathKey
+    check: Check
+
+
+def inside(check: Check) -> list[CheckAt]:
+    """The checks directly inside an `all`, `any` or `not`, with their keys; [] for a leaf."""
+    if isinstance(check, AllCheck | AnyCheck):
+        return [CheckAt(("checks", i), c) for i, c in enumerate(check.checks)]
+    if isinstance(check, NotCheck):
+        return [CheckAt(("check",), check.check)]
+    return []
+
+
+def children(check: Check) -> list[Check]:
+    """The checks directly inside an `all`, `any` or `not`; [] for a leaf."""
+    return [sub.check for sub in inside(check)]
+
+
+def walk(check: Check, path: PathKey = ()) -> Iterator[CheckAt]:
+    """Every check of the tree, `check` first, then depth first in file order, each with its
+    path (below `path`: pass the check's own place in the file to get paths in the file)."""
+    yield CheckAt(path, check)
+    for sub in inside(check):
+        yield from walk(sub.check, (*path, *sub.path))
+
+
+def leaves(check: Check) -> Iterator[Check]:
+    """The checks of the tree that look at state: every one but `all`, `any` and `not`."""
+    return (at.check for at in walk(check) if not isinstance(at.check, COMBINATORS))

@@ -17,8 +17,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
 from dockerlab.model.base import Strict
+from dockerlab.model.build import build
 from dockerlab.model.problems import ContentError, Problem
-from dockerlab.model.validate import build
 from dockerlab.model.yamlsource import PathKey, Source, read_text, read_yaml
 
 FORMAT_VERSION = 1

@@ -6,9 +6,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockerlab.model.build import build
 from dockerlab.model.lab import Lab
 from dockerlab.model.problems import ContentError
-from dockerlab.model.validate import build
 from dockerlab.model.variables import (
     apply_overrides,
     captured_names,

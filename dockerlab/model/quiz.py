@@ -15,9 +15,9 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from dockerlab.model.base import Strict
+from dockerlab.model.build import build
 from dockerlab.model.patterns import compile_error
 from dockerlab.model.problems import ContentError, Problem, did_you_mean
-from dockerlab.model.validate import build
 from dockerlab.model.yamlsource import Source, parse_yaml, read_yaml
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"

@@ -12,7 +12,7 @@ from dockerlab.progress.records import (
     ProgressError,
     ProgressFileError,
     QuizAnswer,
-    QuizAttemptRecord,
+    QuizAttempt,
     Snapshot,
     StepRecord,
 )
@@ -27,7 +27,7 @@ __all__ = [
     "ProgressFileError",
     "ProgressStore",
     "QuizAnswer",
-    "QuizAttemptRecord",
+    "QuizAttempt",
     "Snapshot",
     "StepRecord",
     "content_hash",

@@ -15,7 +15,7 @@ from dockerlab.progress.records import (
     AttemptRow,
     HintRow,
     ImportSummary,
-    QuizAttemptRecord,
+    QuizAttempt,
     SettingRow,
     Snapshot,
     StepRow,
@@ -23,7 +23,7 @@ from dockerlab.progress.records import (
 from dockerlab.progress.snapshot import iso, parse_iso
 
 
-def insert_quiz_attempt(db: sqlite3.Connection, attempt: QuizAttemptRecord) -> bool:
+def insert_quiz_attempt(db: sqlite3.Connection, attempt: QuizAttempt) -> bool:
     """Add the attempt and its answers; False when that attempt was already recorded."""
     cur = db.execute(
         """INSERT INTO quiz_attempt (quiz_id, score, total, passed, at, seed)

@@ -47,26 +47,37 @@ class StepRecord:
 
 
 @dataclass(frozen=True)
-class QuizAttemptRecord:
-    """One go at a quiz: the score out of `total`, whether it passed, and each answer given.
+class QuizAttempt:
+    """One go at a quiz: `score` questions right out of `total`, whether that reached the pass
+    mark, and each answer given. `dockerlab.quiz.score` makes one; the store keeps it as it is.
 
-    `answers` holds (question_id, answer_text, correct) triples; the store gives back QuizAnswer
-    named tuples, which are such triples. `seed` is the seed that put the options in the order
-    the learner saw (`dockerlab.quiz.arrange`); None means file order (or an older record).
+    `answers` holds (question_id, answer_text, correct) triples, in quiz order; the store gives
+    back QuizAnswer named tuples, which are such triples. `seed` is the seed that put the options
+    in the order the learner saw (`dockerlab.quiz.arrange`); None means file order (or an older
+    record). `question_ids` (every question of the quiz, in order, answered or not) is known
+    when the attempt is scored, not stored: an attempt read back from the record has none.
     """
 
     quiz_id: str
-    score: float
-    total: float
+    score: int
+    total: int
     passed: bool
     answers: Sequence[tuple[str, str, bool]] = ()
     at: datetime = field(default_factory=utcnow)
     seed: int | None = None
+    question_ids: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def percent(self) -> float:
         """The score as a percentage of the total (0 when the quiz had nothing to score)."""
         return 100.0 * self.score / self.total if self.total else 0.0
+
+    @property
+    def missed(self) -> tuple[str, ...]:
+        """Ids of the questions not answered right (unanswered ones included), in quiz order;
+        () for an attempt read back from the record (its question list is not stored)."""
+        right = {question_id for question_id, _text, correct in self.answers if correct}
+        return tuple(q for q in self.question_ids if q not in right)
 
 
 @dataclass(frozen=True)
@@ -165,5 +176,5 @@ class Snapshot:
     steps: list[StepRow] = field(default_factory=list)
     attempts: list[AttemptRow] = field(default_factory=list)
     hints: list[HintRow] = field(default_factory=list)
-    quiz_attempts: list[QuizAttemptRecord] = field(default_factory=list)
+    quiz_attempts: list[QuizAttempt] = field(default_factory=list)
     settings: list[SettingRow] = field(default_factory=list)

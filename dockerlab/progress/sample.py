@@ -10,7 +10,7 @@ from dockerlab.progress.records import (
     AttemptCount,
     AttemptRow,
     HintRow,
-    QuizAttemptRecord,
+    QuizAttempt,
     Snapshot,
     StepRow,
 )
@@ -43,9 +43,9 @@ def sample_snapshot(i: int, learner: str | None = None) -> Snapshot:
                 snap.hints.append(HintRow(lab_id, step_id, 1 + i % 2, at))
     for q_no, quiz_id in enumerate(QUIZZES):
         for attempt in range((i + q_no) % 3):
-            score = float((i + attempt + q_no) % 5)
+            score = (i + attempt + q_no) % 5
             at = START + timedelta(days=1, minutes=attempt)
-            snap.quiz_attempts.append(QuizAttemptRecord(quiz_id, score, 4.0, score >= 3, (), at))
+            snap.quiz_attempts.append(QuizAttempt(quiz_id, score, 4, score >= 3, (), at))
     return snap
 
 

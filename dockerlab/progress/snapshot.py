@@ -15,7 +15,7 @@ from dockerlab.progress.records import (
     HintRow,
     ProgressFileError,
     QuizAnswer,
-    QuizAttemptRecord,
+    QuizAttempt,
     SettingRow,
     Snapshot,
     StepRow,
@@ -137,15 +137,11 @@ class _Item:
 
     def count(self, key: str) -> int:
         value = self._get(key, False)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # files written before quiz scores were whole numbers say 3.0
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ProgressFileError(f"{self._at(key)}: expected a whole number >= 0")
         return value
-
-    def number(self, key: str) -> float:
-        value = self._get(key, False)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ProgressFileError(f"{self._at(key)}: expected a number >= 0")
-        return float(value)
 
     def time(self, key: str, optional: bool = False) -> datetime | None:
         value = self._get(key, optional)
@@ -194,15 +190,15 @@ def _attempt_row(item: _Item) -> AttemptRow:
     return AttemptRow(item.text("lab_id"), item.text("step_id"), count)
 
 
-def _quiz_attempt(item: _Item) -> QuizAttemptRecord:
-    answers = [
+def _quiz_attempt(item: _Item) -> QuizAttempt:
+    answers = tuple(
         QuizAnswer(a.text("question_id"), _answer_text(a), a.flag("correct"))
         for a in item.items("answers")
-    ]
-    return QuizAttemptRecord(
+    )
+    return QuizAttempt(
         quiz_id=item.text("quiz_id"),
-        score=item.number("score"),
-        total=item.number("total"),
+        score=item.count("score"),
+        total=item.count("total"),
         passed=item.flag("passed"),
         answers=answers,
         at=item.when("at"),

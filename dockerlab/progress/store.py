@@ -26,7 +26,7 @@ from dockerlab.progress.records import (
     HintRow,
     ImportSummary,
     QuizAnswer,
-    QuizAttemptRecord,
+    QuizAttempt,
     SettingRow,
     Snapshot,
     StepRecord,
@@ -209,13 +209,13 @@ class ProgressStore:
 
     # -- quizzes --------------------------------------------------------------------------------
 
-    def record_quiz(self, attempt: QuizAttemptRecord) -> None:
+    def record_quiz(self, attempt: QuizAttempt) -> None:
         """Keep a quiz attempt with each answer. The same attempt (quiz id and time) twice is
         kept once."""
         with self._write() as db:
             merge.insert_quiz_attempt(db, attempt)
 
-    def quiz_attempts(self, quiz_id: str | None = None) -> list[QuizAttemptRecord]:
+    def quiz_attempts(self, quiz_id: str | None = None) -> list[QuizAttempt]:
         """Quiz attempts, oldest first: of one quiz, or of every quiz when `quiz_id` is None."""
         where, params = ("WHERE quiz_id = ?", (quiz_id,)) if quiz_id is not None else ("", ())
         with self._view():
@@ -231,12 +231,12 @@ class ProgressStore:
                 QuizAnswer(a["question_id"], a["answer_text"], bool(a["correct"]))
             )
         return [
-            QuizAttemptRecord(
+            QuizAttempt(
                 quiz_id=q["quiz_id"],
-                score=float(q["score"]),
-                total=float(q["total"]),
+                score=int(q["score"]),
+                total=int(q["total"]),
                 passed=bool(q["passed"]),
-                answers=by_attempt.get(q["id"], []),
+                answers=tuple(by_attempt.get(q["id"], ())),
                 at=parse_iso(q["at"]),
                 seed=q["seed"],
             )

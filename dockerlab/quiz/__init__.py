@@ -10,7 +10,8 @@ What a quiz screen needs, in order of use:
     again = missed_questions(loaded.quiz, attempt)
     attempt = retry(loaded.quiz, attempt, regraded)
 
-`QuizAttempt` is what goes to the learner's progress record (`to_dict()` is JSON-ready).
+`QuizAttempt` (from `dockerlab.progress.records`) is what the learner's progress record keeps:
+the store takes the attempt `score` returns as it is.
 """
 
 from dockerlab.model.quiz import (

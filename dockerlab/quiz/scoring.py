@@ -8,10 +8,25 @@ that reaches the quiz's pass mark (a percent of all its questions).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from dockerlab.model.quiz import Question, Quiz
+from dockerlab.progress.records import QuizAnswer, QuizAttempt
+
+# QuizAttempt is the progress record's type: the attempt scored here is the one it keeps
+__all__ = [
+    "Graded",
+    "QuizAttempt",
+    "grade",
+    "grade_choice",
+    "grade_short",
+    "grade_true_false",
+    "missed_questions",
+    "retry",
+    "right_answer_text",
+    "score",
+    "unreadable",
+]
 from dockerlab.quiz.matching import match_short
 
 
@@ -118,57 +133,38 @@ def unreadable(question: Question, given: str, reason: str) -> Graded:
     )
 
 
-@dataclass(frozen=True)
-class QuizAttempt:
-    """One go at a quiz, in the plain form the progress record stores."""
+def score(quiz: Quiz, graded: Iterable[Graded | QuizAnswer]) -> QuizAttempt:
+    """Score answers against the whole quiz; a question with no answer counts as wrong.
 
-    quiz_id: str
-    answers: tuple[Graded, ...]
-    """One per question answered, in quiz order."""
-    score: int
-    total: int
-    pass_mark: int
-    passed: bool
-    question_ids: tuple[str, ...] = ()
-    """Every question of the quiz, in order (answered or not)."""
-
-    @property
-    def missed(self) -> tuple[str, ...]:
-        """Ids of the questions not answered right (unanswered ones included), in quiz order."""
-        right = {g.question_id for g in self.answers if g.correct}
-        return tuple(q for q in self.question_ids if q not in right)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: quiz_id, answers (one dict each), score, total, pass_mark, passed..."""
-        return asdict(self)
-
-
-def score(quiz: Quiz, graded: Iterable[Graded]) -> QuizAttempt:
-    """Score graded answers against the whole quiz; a question with no answer counts as wrong.
-
-    A later answer to the same question replaces an earlier one.
+    A later answer to the same question replaces an earlier one. The attempt keeps each answer
+    as the progress record does: (question_id, answer_text, correct).
     """
-    by_id = {g.question_id: g for g in graded}
+    by_id = {a.question_id: _recorded(a) for a in graded}
     unknown = set(by_id) - {q.id for q in quiz.questions}
     if unknown:
         raise KeyError(f"quiz '{quiz.id}' has no question {', '.join(sorted(unknown))}")
     answers = tuple(by_id[q.id] for q in quiz.questions if q.id in by_id)
-    right = sum(1 for g in answers if g.correct)
+    right = sum(1 for a in answers if a.correct)
     total = len(quiz.questions)
     return QuizAttempt(
         quiz_id=quiz.id,
-        answers=answers,
         score=right,
         total=total,
-        pass_mark=quiz.pass_mark,
         passed=right * 100 >= quiz.pass_mark * total,
+        answers=answers,
         question_ids=tuple(q.id for q in quiz.questions),
     )
 
 
+def _recorded(answer: Graded | QuizAnswer) -> QuizAnswer:
+    if isinstance(answer, Graded):
+        return QuizAnswer(answer.question_id, answer.given, answer.correct)
+    return answer
+
+
 def retry(quiz: Quiz, previous: QuizAttempt, regraded: Iterable[Graded]) -> QuizAttempt:
     """A new attempt: the previous answers with the retried questions' new answers in place."""
-    return score(quiz, [*previous.answers, *regraded])
+    return score(quiz, [*(QuizAnswer(*a) for a in previous.answers), *regraded])
 
 
 def missed_questions(quiz: Quiz, attempt: QuizAttempt) -> list[Question]:

@@ -16,8 +16,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dockerlab import paths
+
+if TYPE_CHECKING:
+    from dockerlab.model.checks import Check
 
 TRUST_FILE = "trust.json"
 # Folders that are never content: version control, caches, virtual environments.
@@ -212,20 +216,14 @@ def is_trusted(path: Path) -> bool:
     return True
 
 
-def runs_commands(check: object) -> bool:
+def runs_commands(check: Check) -> bool:
     """Whether a check (or one inside it) is a `command` check, which runs a shell command."""
-    from dockerlab.model.checks import AllCheck, AnyCheck, CommandCheck, NotCheck
+    from dockerlab.model.checks import CommandCheck, leaves  # the models load only when needed
 
-    if isinstance(check, CommandCheck):
-        return True
-    if isinstance(check, AllCheck | AnyCheck):
-        return any(runs_commands(c) for c in check.checks)
-    if isinstance(check, NotCheck):
-        return runs_commands(check.check)
-    return False
+    return any(isinstance(leaf, CommandCheck) for leaf in leaves(check))
 
 
-def refused_check(path: Path, check: object, step_id: str = "") -> str | None:
+def refused_check(path: Path, check: Check, step_id: str = "") -> str | None:
     """Why a check may not run for the lab at `path`, or None. Checks read state and run for
     any lab, except `command` checks: they run shell commands, so only for trusted labs."""
     if not runs_commands(check):

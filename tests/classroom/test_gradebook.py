@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dockerlab.progress import ProgressStore, QuizAttemptRecord
+from dockerlab.progress import ProgressStore, QuizAttempt
 from dockerlab.progress.gradebook import build, learner_rows, step_rows, to_html
 from dockerlab.progress.records import Snapshot, StepRow
 from dockerlab.progress.sample import sample_export, sample_snapshot
@@ -43,7 +43,7 @@ def _export(tmp_path: Path, name: str, work: list[tuple[str, bool, int, int]]) -
                 store.record_hint("registry-basics", step, index)
             store.record_attempt("registry-basics", step, "pass")
             store.record_step("registry-basics", step, content_hash="h", assisted=assisted)
-        store.record_quiz(QuizAttemptRecord("registry-basics", 3, 4, True))
+        store.record_quiz(QuizAttempt("registry-basics", 3, 4, True))
         data = store.export_json()
     path = tmp_path / f"{name[:8].replace('/', '_')}-{folder.name}.json"
     path.write_text(json.dumps(data), encoding="utf-8")

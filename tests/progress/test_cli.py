@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dockerlab.cli import main
-from dockerlab.progress import ProgressStore, QuizAttemptRecord, content_hash
+from dockerlab.progress import ProgressStore, QuizAttempt, content_hash
 from dockerlab.runner.catalog import Catalog, load_catalog
 
 
@@ -67,8 +67,8 @@ def test_show_lists_steps_done_assisted_changed_quizzes_and_last_place(
         if len(steps) > 1:
             store.record_step(lab_id, steps[1], content_hash="an older version", assisted=False)
         store.record_step("gone-lab", "x", content_hash="h", assisted=False)
-        store.record_quiz(QuizAttemptRecord("secure", 3, 4, True))
-        store.record_quiz(QuizAttemptRecord("secure", 1, 4, False))
+        store.record_quiz(QuizAttempt("secure", 3, 4, True))
+        store.record_quiz(QuizAttempt("secure", 1, 4, False))
         store.set_last_place(f"lab:{lab_id}/{first.id}")
 
     assert main(["progress"]) == 0  # no action: show
@@ -185,7 +185,7 @@ def test_export_csv_is_a_gradebook_table_with_one_row_for_the_learner(
     with _store() as store:
         store.set_learner("ada")
         store.record_step(lab_id, steps[0], content_hash="h", assisted=False)
-        store.record_quiz(QuizAttemptRecord("secure", 1, 2, False))
+        store.record_quiz(QuizAttempt("secure", 1, 2, False))
     assert main(["progress", "export", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     header, body = rows[0], rows[1:]

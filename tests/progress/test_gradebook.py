@@ -9,7 +9,7 @@ from pathlib import Path
 from dockerlab.progress import (
     GradeColumn,
     ProgressStore,
-    QuizAttemptRecord,
+    QuizAttempt,
     Snapshot,
     gradebook_csv,
 )
@@ -21,7 +21,7 @@ def _learner(tmp_path: Path, name: str, steps: list[str], quiz_scores: list[int]
         for step in steps:
             store.record_step("basics", step, content_hash="h", assisted=False)
         for score in quiz_scores:
-            store.record_quiz(QuizAttemptRecord("secure", score, 4, score >= 3))
+            store.record_quiz(QuizAttempt("secure", score, 4, score >= 3))
         return store.snapshot()
 
 

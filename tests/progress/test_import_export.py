@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dockerlab.progress import ProgressFileError, ProgressStore, QuizAttemptRecord
+from dockerlab.progress import ProgressFileError, ProgressStore, QuizAttempt
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def _fill(store: ProgressStore) -> None:
     store.record_step("basics", "run", content_hash="h-run", assisted=False)
     store.record_step("basics", "push", content_hash="h-push", assisted=True)
     store.record_hint("basics", "push", 1)
-    store.record_quiz(QuizAttemptRecord("secure", 2, 4, False, [("q1", "TLS", True)]))
+    store.record_quiz(QuizAttempt("secure", 2, 4, False, [("q1", "TLS", True)]))
     store.set_last_place("lab:basics/push")
     store.set_learner("ada")
 
@@ -177,3 +177,30 @@ def test_missing_sections_count_as_empty(home: ProgressStore) -> None:
     summary = home.import_json(data)
     assert summary.steps_added == 1
     assert home.quiz_attempts() == []
+
+
+def _with_quiz_score(score: Any) -> dict[str, Any]:
+    data = _valid()
+    data["quiz_attempts"] = [
+        {
+            "quiz_id": "q",
+            "score": score,
+            "total": 4.0,
+            "passed": False,
+            "at": "2026-01-01T10:00:00+00:00",
+        }
+    ]
+    return data
+
+
+def test_a_file_from_before_whole_quiz_scores_imports_them_as_whole(home: ProgressStore) -> None:
+    """Earlier exports wrote quiz scores as 2.0 of 4.0; one attempt type counts questions."""
+    home.import_json(_with_quiz_score(2.0))
+    (attempt,) = home.quiz_attempts("q")
+    assert (attempt.score, attempt.total) == (2, 4)
+    assert isinstance(attempt.score, int)
+
+
+def test_a_fractional_quiz_score_is_refused_where_it_is(home: ProgressStore) -> None:
+    with pytest.raises(ProgressFileError, match=r"quiz_attempts\[0\]\.score: expected a whole"):
+        home.import_json(_with_quiz_score(2.5))

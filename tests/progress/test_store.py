@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerlab.progress import ProgressStore, QuizAnswer, QuizAttemptRecord
+from dockerlab.progress import ProgressStore, QuizAnswer, QuizAttempt
 
 
 @pytest.fixture
@@ -90,12 +90,12 @@ def test_quiz_attempts_come_back_with_every_answer_in_order(store: ProgressStore
     early = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
     late = datetime(2026, 1, 2, 9, 0, tzinfo=UTC)
     store.record_quiz(
-        QuizAttemptRecord(
+        QuizAttempt(
             "secure", 2, 3, False, [("q1", "TLS", True), ("q2", "", False), ("q3", "b", True)], late
         )
     )
-    store.record_quiz(QuizAttemptRecord("secure", 3, 3, True, [("q1", "TLS", True)], early))
-    store.record_quiz(QuizAttemptRecord("basics", 1, 1, True, [], early))
+    store.record_quiz(QuizAttempt("secure", 3, 3, True, [("q1", "TLS", True)], early))
+    store.record_quiz(QuizAttempt("basics", 1, 1, True, [], early))
 
     secure = store.quiz_attempts("secure")
     assert [a.at for a in secure] == [early, late]
@@ -107,7 +107,7 @@ def test_quiz_attempts_come_back_with_every_answer_in_order(store: ProgressStore
 
 
 def test_the_same_quiz_attempt_recorded_twice_is_kept_once(store: ProgressStore) -> None:
-    attempt = QuizAttemptRecord("secure", 1, 2, False, [("q1", "a", True)])
+    attempt = QuizAttempt("secure", 1, 2, False, [("q1", "a", True)])
     store.record_quiz(attempt)
     store.record_quiz(attempt)
     assert len(store.quiz_attempts("secure")) == 1
@@ -151,7 +151,7 @@ def _fill(store: ProgressStore) -> None:
         store.record_attempt("basics", step, "pass")
     store.record_hint("basics", "push", 0)
     store.record_step("tls", "certs", content_hash="h", assisted=False)
-    store.record_quiz(QuizAttemptRecord("secure", 1, 1, True, [("q", "a", True)]))
+    store.record_quiz(QuizAttempt("secure", 1, 1, True, [("q", "a", True)]))
     store.set_last_place("lab:basics/push")
     store.set_learner("ada")
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import pytest
 
 from dockerlab.model.quiz import Quiz
+from dockerlab.progress import ProgressStore, QuizAnswer, QuizAttempt
 from dockerlab.quiz.scoring import (
     grade,
     missed_questions,
@@ -78,7 +79,7 @@ def test_score_counts_right_questions_and_applies_the_pass_mark(sample: Quiz) ->
     qs = sample.questions
     graded = [grade(qs[0], "p5000"), grade(qs[1], ["hub", "quay"]), grade(qs[2], False)]
     attempt = score(sample, graded)
-    assert (attempt.score, attempt.total, attempt.pass_mark) == (2, 4, 60)
+    assert (attempt.score, attempt.total) == (2, 4)
     assert not attempt.passed  # 2 of 4 is 50%; the unanswered fourth counts as wrong
     assert attempt.missed == ("yes-no", "fill-in")
     attempt = score(sample, [*graded, grade(qs[3], "webhook")])
@@ -108,11 +109,16 @@ def test_score_refuses_answers_to_questions_the_quiz_does_not_have(sample: Quiz)
         score(other, [grade(sample.questions[1], ["hub"])])
 
 
-def test_attempt_to_dict_is_json_for_the_progress_record(sample: Quiz) -> None:
+def test_the_scored_attempt_is_what_the_progress_record_keeps(sample: Quiz, tmp_path: Path) -> None:
+    """One attempt type: whole numbers and (question, answer, correct) triples, stored as is."""
     attempt = score(sample, [grade(sample.questions[0], "p5000")])
-    data = json.loads(json.dumps(attempt.to_dict()))
-    assert data["quiz_id"] == "sample"
-    assert data["answers"][0]["question_id"] == "pick-one"
-    assert data["answers"][0]["given"] == "p5000"
-    assert data["answers"][0]["correct"] is True
-    assert (data["score"], data["total"], data["passed"]) == (1, 4, False)
+    assert isinstance(attempt, QuizAttempt)
+    assert (attempt.quiz_id, attempt.score, attempt.total) == ("sample", 1, 4)
+    assert not attempt.passed
+    assert isinstance(attempt.score, int)
+    assert list(attempt.answers) == [QuizAnswer("pick-one", "p5000", True)]
+    with ProgressStore(tmp_path / "progress.sqlite3") as store:
+        store.record_quiz(attempt)
+        (kept,) = store.quiz_attempts("sample")
+    assert kept == attempt
+    assert isinstance(kept.score, int)

@@ -104,12 +104,12 @@ def test_review_shows_the_latest_attempt_in_its_order_with_the_answers_marked() 
 def test_the_seed_survives_export_and_import_and_older_files_have_none(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from dockerlab.progress import QuizAttemptRecord
+    from dockerlab.progress import QuizAttempt
 
     first, second = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
     with ProgressStore(tmp_path / "a.sqlite3") as store:
-        store.record_quiz(QuizAttemptRecord("sample", 1, 2, False, [("p", "p80", False)], first))
-        store.record_quiz(QuizAttemptRecord("sample", 2, 2, True, at=second, seed=12345))
+        store.record_quiz(QuizAttempt("sample", 1, 2, False, [("p", "p80", False)], first))
+        store.record_quiz(QuizAttempt("sample", 2, 2, True, at=second, seed=12345))
         data = store.export_json()
     assert [q.get("seed") for q in data["quiz_attempts"]] == [None, 12345]
     del data["quiz_attempts"][0]["seed"]  # as a file written before seeds were kept

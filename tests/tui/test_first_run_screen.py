@@ -25,7 +25,7 @@ async def test_first_run_shows_findings_and_prepares_missing_images_with_a_bar(
 
     reports = iter(
         [
-            doctor.Report(
+            doctor.DoctorReport(
                 [
                     doctor.Finding("engine", True, "Docker 20.10.24"),
                     doctor.Finding(
@@ -35,7 +35,7 @@ async def test_first_run_shows_findings_and_prepares_missing_images_with_a_bar(
                 ],
                 {"engine"},
             ),
-            doctor.Report([doctor.Finding("engine", True, "Docker 20.10.24")], {"engine"}),
+            doctor.DoctorReport([doctor.Finding("engine", True, "Docker 20.10.24")], {"engine"}),
         ]
     )
     monkeypatch.setattr(doctor, "run_doctor", lambda engine=None, **kw: next(reports))

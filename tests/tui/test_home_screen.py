@@ -61,11 +61,11 @@ async def test_home_shows_sections_in_order_with_items_and_the_next_thing() -> N
 
 
 async def test_home_shows_lab_and_quiz_progress_in_words(tmp_path: Path) -> None:
-    from dockerlab.progress.records import QuizAttemptRecord
+    from dockerlab.progress.records import QuizAttempt
 
     with ProgressStore() as store:
         store.record_step("registry-basics", "run-registry", content_hash="x", assisted=False)
-        store.record_quiz(QuizAttemptRecord("container-registries", 3, 3, True))
+        store.record_quiz(QuizAttempt("container-registries", 3, 3, True))
     app = offline_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, app)

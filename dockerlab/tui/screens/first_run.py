@@ -19,7 +19,7 @@ from dockerlab.tui.screens.base import BaseScreen
 from dockerlab.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from dockerlab.engine.doctor import Finding, Report
+    from dockerlab.engine.doctor import DoctorReport, Finding
 
 WELCOME = (
     "Welcome to dockerlab. You learn container registries here by doing: every lab step runs "
@@ -30,7 +30,7 @@ MARKS = {True: ("✓", "ok"), False: ("✗", "problem"), None: ("i", "info")}
 
 
 class DoctorDone(Message, bubble=False):
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: DoctorReport) -> None:
         super().__init__()
         self.report = report
 
@@ -61,7 +61,7 @@ def render_findings(findings: list[Finding]) -> Table:
     return table
 
 
-def missing_images(report: Report) -> list[str]:
+def missing_images(report: DoctorReport) -> list[str]:
     return [
         f.name.removeprefix("image ")
         for f in report.findings
@@ -80,7 +80,7 @@ class FirstRunScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.report: Report | None = None
+        self.report: DoctorReport | None = None
         self.preparing = False
 
     def compose(self) -> ComposeResult:
@@ -98,7 +98,7 @@ class FirstRunScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
         self.query_one("#welcome-body").focus()
-        self.run_checks()
+        self.start_doctor()
 
     @work(
         thread=True,
@@ -107,7 +107,7 @@ class FirstRunScreen(BaseScreen):
         group="doctor",
         name="checking this machine",
     )
-    def run_checks(self) -> None:
+    def start_doctor(self) -> None:
         from dockerlab.engine.doctor import run_doctor
 
         self.post_message(DoctorDone(run_doctor(self.lab_app.engine)))
@@ -179,11 +179,11 @@ class FirstRunScreen(BaseScreen):
             self.preparing = False
             if message.error:
                 self.notify(message.error, title="Preparing images failed", severity="error")
-            self.run_checks()
+            self.start_doctor()
 
     def action_recheck(self) -> None:
         self.query_one("#welcome-next", Static).update("… checking this machine again")
-        self.run_checks()
+        self.start_doctor()
 
     def action_continue(self) -> None:
         app = self.lab_app

@@ -296,16 +296,9 @@ class QuizScreen(BaseScreen):
         progress = self.lab_app.progress
         if progress is None:
             return
-        from dockerlab.progress.records import QuizAttemptRecord
+        from dataclasses import replace
 
-        record = QuizAttemptRecord(
-            quiz_id=attempt.quiz_id,
-            score=attempt.score,
-            total=attempt.total,
-            passed=attempt.passed,
-            answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
-            seed=self.seed,
-        )
+        record = replace(attempt, seed=self.seed)
         self.run_worker(
             lambda: progress.record_quiz(record),
             thread=True,

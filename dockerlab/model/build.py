@@ -1,4 +1,5 @@
-"""Turn pydantic's validation errors into problems at file:line:column with a did-you-mean."""
+"""Build a content model from parsed YAML (`build`): pydantic's validation errors become problems
+at file:line:column with a did-you-mean."""
 
 from __future__ import annotations
 
