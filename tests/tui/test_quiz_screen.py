@@ -12,6 +12,11 @@ from tests.tui.conftest import offline_app, until
 pytestmark = pytest.mark.usefixtures("fixture_course")
 
 
+def saved_attempts() -> int:
+    with ProgressStore() as store:
+        return len(store.quiz_attempts("container-registries"))
+
+
 async def test_quiz_one_question_at_a_time_with_feedback_score_and_retry_of_missed() -> None:
     app = offline_app(open="quiz:container-registries")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -55,7 +60,7 @@ async def test_quiz_one_question_at_a_time_with_feedback_score_and_retry_of_miss
         await pilot.press(*questions[0].accept[0], "enter", "enter")
         assert screen.attempt.score == 3
         assert screen.attempt.passed
-        await pilot.pause(0.3)
+        await until(pilot, lambda: saved_attempts() == 2, what="both attempts saved")
     with ProgressStore() as store:
         attempts = store.quiz_attempts("container-registries")
     assert [(a.score, a.passed) for a in attempts] == [(2, False), (3, True)]
