@@ -61,10 +61,9 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Learner data (progress, workspaces) goes to a temporary folder, never the real one."""
     monkeypatch.setenv("DOCKERLAB_HOME", str(tmp_path / "dockerlab-home"))
-    return
 
 
 @pytest.fixture

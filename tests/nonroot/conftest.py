@@ -80,7 +80,7 @@ class Learner:
 def _python_for(name: str) -> str:
     """A Python of our version the learner may run (ours may live in root's home)."""
     ours = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    candidates = [os.path.realpath(sys.executable), getattr(sys, "_base_executable", "")]
+    candidates = [os.path.realpath(sys.executable), str(getattr(sys, "_base_executable", ""))]
     candidates += [f"/usr/bin/python{ours}", f"/usr/local/bin/python{ours}"]
     for python in filter(None, candidates):
         done = subprocess.run(

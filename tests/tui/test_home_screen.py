@@ -5,8 +5,10 @@ fixture course is used."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from dockerlab.progress.store import ProgressStore
@@ -23,7 +25,7 @@ from tests.tui.conftest import offline_app, until
 pytestmark = pytest.mark.usefixtures("fixture_course")
 
 
-async def loaded(pilot, app: DockerLabApp) -> None:  # type: ignore[no-untyped-def]
+async def loaded(pilot: Pilot[Any], app: DockerLabApp) -> None:
     await until(
         pilot,
         lambda: (

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from textual.widgets import Static
 
 from dockerlab.progress.store import ProgressStore
+from dockerlab.tui.app import DockerLabApp
 from dockerlab.tui.screens.quiz import ChoiceList, QuizScreen
 from tests.tui.conftest import offline_app, until
 
 pytestmark = pytest.mark.usefixtures("fixture_course")
+
+
+def quiz_loaded(app: DockerLabApp) -> bool:
+    return isinstance(app.screen, QuizScreen) and app.screen.quiz is not None
 
 
 def saved_attempts() -> int:
@@ -106,7 +113,7 @@ async def test_each_attempt_gets_a_new_order_kept_with_the_attempt() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await until(
                 pilot,
-                lambda app=app: isinstance(app.screen, QuizScreen) and app.screen.quiz is not None,
+                partial(quiz_loaded, app),
                 what="the quiz",
             )
             screen = app.screen
