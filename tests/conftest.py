@@ -23,6 +23,18 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+# Fixtures that need Docker: the shared engine, or a dockerd a test starts for itself. A test that
+# uses one (directly or through another fixture) is marked `engine`, so that
+# `pytest -m "not engine"` runs everything else with no engine at all (README, "Testing").
+ENGINE_FIXTURES = frozenset({"engine", "private_engine", "second_engine"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.engine)
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The real engine. Missing: skip locally, fail in CI."""
