@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -55,10 +55,3 @@ async def until(
         if time.monotonic() > deadline:
             raise TimedOut(f"timed out after {timeout:g} s waiting for {what}")
         await pilot.pause(every)
-
-
-async def settled(pilot: _Pauses, predicate: Callable[[], Any], what: str = "the app") -> None:
-    """`until` the predicate holds, then let the app go idle once more: for "exactly once"
-    assertions, where a message that loops would arrive right after the first ones."""
-    await until(pilot, predicate, what=what)
-    await pilot.pause()
