@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from textwrap import dedent
 
 import pytest
 
@@ -15,9 +16,23 @@ from dockerlab.engine import Engine
 
 REPO = Path(__file__).resolve().parent.parent
 
+Cli = Callable[..., tuple[int, str, str]]
+
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+# Fixtures that need Docker: the shared engine, or a dockerd a test starts for itself. A test that
+# uses one (directly or through another fixture) is marked `engine`, so that
+# `pytest -m "not engine"` runs everything else with no engine at all (README, "Testing").
+ENGINE_FIXTURES = frozenset({"engine", "private_engine", "second_engine"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.engine)
 
 
 @pytest.fixture(scope="session")
@@ -58,10 +73,9 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Learner data (progress, workspaces) goes to a temporary folder, never the real one."""
     monkeypatch.setenv("DOCKERLAB_HOME", str(tmp_path / "dockerlab-home"))
-    return
 
 
 @pytest.fixture
@@ -84,3 +98,55 @@ def course_images(engine: Engine) -> Engine:
 
     prepare(engine)
     return engine
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Run `dockerlab ARGS...` in this process: (exit code, stdout, stderr). `--content` writes
+    $DOCKERLAB_CONTENT into this process's environment: it is undone after the test."""
+    from dockerlab.cli import main
+
+    monkeypatch.setenv("DOCKERLAB_CONTENT", "")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def write_lab(folder: Path, text: str, lab_id: str = "tiny") -> Path:
+    """Write `folder/labs/<lab_id>/lab.yaml` from an indented text block."""
+    path = folder / "labs" / lab_id / "lab.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+GOOD_LAB = """
+    format_version: 1
+    id: tiny
+    title: Tiny
+    section: private-registry
+    summary: A tiny lab for tests.
+    minutes: 1
+    images: ["busybox:latest"]
+    variables:
+      box: tiny-box
+    cleanup:
+      containers: ["{{ box }}"]
+    steps:
+      - id: run-box
+        title: Run a box
+        instructions: Run it.
+        solution:
+          - docker container run -d --name {{ box }} busybox sleep 60
+        hints:
+          - Use `docker container run -d`.
+          - "`docker container run -d --name {{ box }} busybox sleep 60`"
+        check:
+          kind: container
+          name: "{{ box }}"
+"""

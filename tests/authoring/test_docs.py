@@ -14,6 +14,7 @@ from pydantic import BaseModel, TypeAdapter
 from dockerlab.authoring.lint import format_problem, lint
 from dockerlab.engine import Engine
 from dockerlab.model import checks as check_models
+from dockerlab.model.base import CheckSpec
 from dockerlab.model.checks import CHECK_KINDS, Check
 from dockerlab.model.course import Course
 from dockerlab.model.lab import Cleanup, Command, Diagnosis, Lab, Step, Variable
@@ -142,7 +143,7 @@ def test_check_models_are_all_covered() -> None:
         if isinstance(obj, type)
         and issubclass(obj, BaseModel)
         and obj.__module__ == check_models.__name__
-        and obj is not check_models.CheckSpec  # the base of every check kind
+        and obj is not CheckSpec  # the base of every check kind
     }
     covered: set[type[BaseModel]] = set()
     for kind in CHECK_KINDS:

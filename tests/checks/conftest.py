@@ -17,7 +17,6 @@ import ipaddress
 import os
 import subprocess
 import tarfile
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from cryptography.x509.oid import NameOID
 from dockerlab.checks import CheckContext
 from dockerlab.engine import Engine
 from tests.conftest import free_port
+from tests.waiting import wait_until
 
 REGISTRY_IMAGE = "registry:2"
 REALM = "dockerlab test realm"
@@ -134,16 +134,13 @@ class Registry:
 
 
 def _wait_for(url: str, verify: str | bool = True, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
+    def answers() -> bool:
         try:
-            if requests.get(url, verify=verify, timeout=2).status_code in (200, 401):
-                return
+            return requests.get(url, verify=verify, timeout=2).status_code in (200, 401)
         except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"no registry answered at {url} within {timeout} s")
-        time.sleep(0.1)
+            return False
+
+    wait_until(answers, timeout, what=f"a registry to answer at {url}")
 
 
 @pytest.fixture(scope="session")

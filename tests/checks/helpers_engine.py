@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from pydantic import TypeAdapter
 from dockerlab.checks import CheckContext, Result, evaluate
 from dockerlab.engine import Engine
 from dockerlab.model.checks import Check
+from tests.waiting import TimedOut, wait_until
 
 _CHECK = TypeAdapter(Check)
 LOCK_FILE = "/tmp/dockerlab-engine.lock"  # the same lock as the `engine_lock` fixture
@@ -53,13 +53,10 @@ def context(engine: Engine, workspace: Path, **kw: Any) -> CheckContext:
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 30, every: float = 0.25) -> bool:
     """Poll `predicate` until it holds or `timeout` seconds pass; its last answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(every)
+    try:
+        return bool(wait_until(predicate, timeout, every=every))
+    except TimedOut:
+        return False
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,23 @@ import pytest
 from dockerlab.checks import CheckContext, Result, Status, evaluate
 from dockerlab.engine import Engine
 from dockerlab.model.checks import CommandCheck
+from tests.waiting import wait_until
 
 
 @pytest.fixture
 def shell_ctx(workspace: Path) -> CheckContext:
     return CheckContext(engine=Engine(), workspace=workspace)
+
+
+def processes_in(folder: Path) -> list[int]:
+    """PIDs of the live processes whose working directory is `folder`."""
+    found, folder = [], folder.resolve()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if Path(os.readlink(entry / "cwd")) == folder:
+                    found.append(int(entry.name))
+    return found
 
 
 def check(ctx: CheckContext, run: str, **fields: Any) -> Result:
@@ -64,7 +78,8 @@ def test_timeout_is_an_error_and_kills_what_it_started(
     assert result.status is Status.ERROR
     assert result.message == "`(sleep 1.5; touch survived) & sleep 30` did not finish within 0.5 s"
     assert time.monotonic() - started < 5
-    time.sleep(1.5)
+    # nothing it started lives on to write the file later
+    wait_until(lambda: not processes_in(workspace), timeout=5, what="its processes to end")
     assert not (workspace / "survived").exists()
 
 

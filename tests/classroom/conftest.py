@@ -9,9 +9,8 @@ import random
 import shutil
 import signal
 import subprocess
-import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 
 from dockerlab.engine import Engine
 from tests.conftest import in_ci
+from tests.waiting import TimedOut, wait_until
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,11 @@ def _free_subnet() -> str:
     raise RuntimeError("no free 10.215.x.0/24 subnet")
 
 
-def _wait(predicate: object, deadline: float, what: str, log: Path) -> None:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} within {deadline} s; dockerd log:\n{log.read_text()[-3000:]}")
+def _wait(predicate: Callable[[], object], deadline: float, what: str, log: Path) -> None:
+    try:
+        wait_until(predicate, deadline, what, every=0.2)
+    except TimedOut as timed_out:
+        raise TimedOut(f"{timed_out}; dockerd log:\n{log.read_text()[-3000:]}") from None
 
 
 @pytest.fixture(scope="module")

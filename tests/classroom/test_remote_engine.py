@@ -17,7 +17,14 @@ from dockerlab.checks import CheckContext, Status, evaluate
 from dockerlab.checks.remote import unavailable
 from dockerlab.engine import Engine
 from dockerlab.engine.images import COURSE_IMAGES, inspect_image, prepare
-from dockerlab.model.checks import ContainerCheck, DaemonCheck, FileCheck, HttpCheck, RegistryCheck
+from dockerlab.model.checks import (
+    Check,
+    ContainerCheck,
+    DaemonCheck,
+    FileCheck,
+    HttpCheck,
+    RegistryCheck,
+)
 from tests.classroom.conftest import SecondEngine
 from tests.conftest import free_port
 
@@ -93,7 +100,7 @@ def test_a_lab_validates_against_a_second_engine_through_docker_host(
     ],
 )
 def test_a_remote_engine_makes_host_checks_unavailable_not_failed(
-    spec: object, why: str, tmp_path: Path
+    spec: Check, why: str, tmp_path: Path
 ) -> None:
     remote = Engine(base_url="tcp://192.0.2.1:2375", timeout=1)
     result = evaluate(spec, CheckContext(remote, tmp_path))

@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port, in_ci
+from tests.waiting import wait_until
 
 try:
     from selenium.webdriver.common.keys import Keys
@@ -82,13 +82,7 @@ def _answers(url: str) -> bool:
 
 
 def _wait(predicate: Callable[[], object], timeout: float, what: str) -> Any:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    return wait_until(predicate, timeout, what, every=0.25)
 
 
 class Screen:

@@ -17,7 +17,6 @@ import ipaddress
 import os
 import shutil
 import subprocess
-import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -38,6 +37,7 @@ from dockerlab.model.lab import Diagnosis
 from dockerlab.model.loader import load_lab
 from dockerlab.paths import bundled_labs
 from dockerlab.runner.session import LabSession
+from tests import waiting
 
 SUFFIX = uuid.uuid4().hex[:8]
 IMAGES = ["registry:2", "busybox:latest", "httpd:2"]
@@ -87,11 +87,11 @@ def diagnosed(slug: str, step_id: str, output: str, key: str) -> Diagnosis:
 
 
 def wait_until(ready: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} within {timeout} s")
-        time.sleep(0.1)
+    """Poll `ready`; `what` says what went wrong if it never holds ("the registry did not ...")."""
+    try:
+        waiting.wait_until(ready, timeout, what)
+    except waiting.TimedOut:
+        raise waiting.TimedOut(f"{what} within {timeout} s") from None
 
 
 def answers(url: str) -> Callable[[], bool]:

@@ -25,6 +25,7 @@ from dockerlab.checks import CheckContext, Status, evaluate
 from dockerlab.checks.pipeline import git_head
 from dockerlab.engine import Engine
 from dockerlab.engine.ownership import Owned, cleanup
+from dockerlab.model.checks import Check
 from dockerlab.model.lab import Diagnosis, Step
 from dockerlab.model.loader import load_lab
 from dockerlab.model.pipeline_checks import NotificationCheck, RegistryImageCheck
@@ -70,7 +71,7 @@ def sh(s: LabSession, command: str) -> str:
     return run_shell(command, s.workspace, env=s.env()).output
 
 
-def check(s: LabSession, spec: object) -> tuple[Status, str]:
+def check(s: LabSession, spec: Check) -> tuple[Status, str]:
     result = evaluate(spec, CheckContext(engine=s.engine, workspace=s.workspace))
     return result.status, result.message
 

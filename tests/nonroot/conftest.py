@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import in_ci
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery-staple-1"  # the password learner's, typed in the tmux test
@@ -80,7 +80,7 @@ class Learner:
 def _python_for(name: str) -> str:
     """A Python of our version the learner may run (ours may live in root's home)."""
     ours = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    candidates = [os.path.realpath(sys.executable), getattr(sys, "_base_executable", "")]
+    candidates = [os.path.realpath(sys.executable), str(getattr(sys, "_base_executable", ""))]
     candidates += [f"/usr/bin/python{ours}", f"/usr/local/bin/python{ours}"]
     for python in filter(None, candidates):
         done = subprocess.run(
@@ -155,17 +155,15 @@ def _make(sudoers_rule: str, password: str | None) -> Iterator[Learner]:
 def _remove_user(name: str) -> None:
     """End what still runs as the test user (a tmux server exits a moment after kill-server;
     userdel refuses a user with processes), each by its PID, then remove the user."""
-    deadline = time.monotonic() + 30
-    while True:
+
+    def none_left() -> bool:
         found = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True, check=False)
-        pids = [int(p) for p in found.stdout.split()]
-        if not pids:
-            break
-        assert time.monotonic() < deadline, f"processes of {name} do not end: {pids}"
-        for pid in pids:
+        for pid in (int(p) for p in found.stdout.split()):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        time.sleep(0.1)
+        return not found.stdout.split()
+
+    wait_until(none_left, 30, f"the processes of {name} to end")
     done = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
     assert done.returncode == 0, f"userdel {name}: {done.stderr}"
 

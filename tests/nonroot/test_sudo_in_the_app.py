@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 
@@ -110,6 +111,10 @@ def test_sudo_asking_for_a_password_gets_the_real_terminal(tmux_password: Learne
     tmux.wait_for(lambda s: "still-answering" in s.split("echo still-answering")[-1], "the app")
 
 
+def tried_more_than(tries: int, screen: str) -> bool:
+    return screen.count("Sorry, try again.") > tries
+
+
 def test_a_wrong_password_does_not_hang_the_app(tmux_password: LearnersTmux) -> None:
     tmux = tmux_password
     _open_first_lab(tmux)
@@ -120,7 +125,7 @@ def test_a_wrong_password_does_not_hang_the_app(tmux_password: LearnersTmux) -> 
         tmux.keys("not-the-password", literal=True)
         tmux.keys("Enter")
         if attempt < 2:
-            tmux.wait_for(lambda s, n=attempt: s.count("Sorry, try again.") > n, "sudo again")
+            tmux.wait_for(partial(tried_more_than, attempt), "sudo again")
     screen = tmux.wait_for(lambda s: "Step 1 of" in s, "the app back", timeout=60)
     assert "ran-as-root" not in screen
     assert "not-the-password" not in screen

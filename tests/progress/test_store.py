@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dockerlab.progress import ProgressStore, QuizAnswer, QuizAttempt
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def test_completing_a_step_again_keeps_the_first_time_and_stays_assisted(
 ) -> None:
     store.record_step("basics", "push", content_hash="h1", assisted=True)
     first = store.completed_steps("basics")["push"]
-    time.sleep(0.002)
+    # a second completion now would carry a later time
+    wait_until(lambda: datetime.now(UTC) > first.completed_at, timeout=5, what="a later time")
     store.record_step("basics", "push", content_hash="h1", assisted=False)
     again = store.completed_steps("basics")["push"]
     assert again.completed_at == first.completed_at

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from dockerlab.progress import ProgressStore
+from tests.waiting import wait_until
 
 LAB = "crash-lab"
 SHARED = "shared"
@@ -26,7 +27,8 @@ SHARED = "shared"
 def main(argv: list[str]) -> int:
     db, prefix, count = Path(argv[0]), argv[1], int(argv[2])
     if len(argv) > 3:
-        time.sleep(max(0.0, float(argv[3]) - time.time()))
+        start = float(argv[3])
+        wait_until(lambda: time.time() >= start, timeout=60, what="the start", every=0.001)
     store = ProgressStore(db)
     numbers = itertools.count() if count == 0 else range(count)
     for i in numbers:

@@ -133,7 +133,7 @@ def test_interactive_mode_re_asks_after_an_unreadable_answer(sample: Quiz) -> No
     text = out.getvalue()
     assert "  Please answer with one letter from a to d." in text
     assert attempt.score == 1
-    assert [g.question_id for g in attempt.answers] == ["pick-one"]
+    assert [question_id for question_id, _text, _correct in attempt.answers] == ["pick-one"]
     assert "(input ended: the questions left count as wrong)" in text
     assert text.rstrip().endswith("Score: 1/4")
 

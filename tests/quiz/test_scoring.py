@@ -100,7 +100,11 @@ def test_retry_replaces_only_the_missed_answers(sample: Quiz) -> None:
     again = retry(sample, first, [grade(qs[0], "p5000"), grade(qs[3], "webhooks")])
     assert again.score == 3
     assert again.missed == ("yes-no",)
-    assert [g.question_id for g in again.answers] == ["pick-one", "pick-many", "fill-in"]
+    assert [question_id for question_id, _text, _correct in again.answers] == [
+        "pick-one",
+        "pick-many",
+        "fill-in",
+    ]
 
 
 def test_score_refuses_answers_to_questions_the_quiz_does_not_have(sample: Quiz) -> None:

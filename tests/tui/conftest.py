@@ -1,17 +1,15 @@
-"""Helpers for the app's tests: build the app through the CLI's factory, wait for things."""
+"""Helpers for the app's tests: build the app through the CLI's factory; `until` (from
+tests/waiting.py) lets the app run until a condition holds."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from dockerlab.engine.events import EngineUp, ImageCount
 from dockerlab.tui.app import AppOptions, DockerLabApp, create_app
+from tests.waiting import until as until  # the app tests import it from here
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # what the status line shows in tests that must not depend on the engine
@@ -33,17 +31,6 @@ def offline_app(**options: object) -> DockerLabApp:
     options.setdefault("check_steps", False)
     options.setdefault("quiz_file_order", True)
     return make_app(**options)
-
-
-async def until(
-    pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 15.0, what: str = "the app"
-) -> None:
-    """Let the app run until `predicate()` is true (fail after `timeout` seconds)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        await pilot.pause(0.02)
 
 
 @pytest.fixture

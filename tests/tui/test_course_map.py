@@ -70,8 +70,8 @@ def test_labs_and_quizzes_no_section_lists_still_show_up() -> None:
         "t",
         [SectionInfo("a", "A", "", labs=("l1",))],
         labs={"l1": object(), "extra": object()},  # type: ignore[dict-item]
-        quizzes={"qx": object()},
-    )  # type: ignore[dict-item]
+        quizzes={"qx": object()},  # type: ignore[dict-item]
+    )
     _add_unlisted(data)
     assert data.sections[-1].labs == ("extra",)
     assert data.sections[-1].quizzes == ("qx",)

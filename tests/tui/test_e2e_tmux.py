@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 
 from dockerlab.engine import Engine
 from dockerlab.engine.doctor import port_free
+from tests.waiting import TimedOut, wait_until
 
 DOCKERLAB = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "dockerlab"
 
@@ -50,14 +50,16 @@ class Tmux:
         return done.returncode != 0
 
     def wait_for(self, test: Callable[[str], bool], what: str, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            text = self.screen()
-            if test(text):
-                return text
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no {what} after {timeout:g} s; the screen:\n{text}")
-            time.sleep(0.2)
+        shown = [""]
+
+        def showing() -> str | None:
+            shown[0] = self.screen()
+            return shown[0] if test(shown[0]) else None
+
+        try:
+            return wait_until(showing, timeout, what, every=0.2)
+        except TimedOut as timed_out:
+            raise TimedOut(f"{timed_out}; the screen:\n{shown[0]}") from None
 
 
 @pytest.fixture
@@ -183,18 +185,17 @@ def test_sigkill_mid_lab_then_restart_resumes_at_the_same_step(tmux: Tmux, tmp_p
     tmux.wait_for(lambda s: "Step 2 of" in s, "step 1 ticked off", timeout=60)
     # the tick is drawn first and written right after: kill once the record is there (a kill
     # between the two is a different promise)
-    deadline = time.monotonic() + 30
-    while not _completed(home / "progress.sqlite3", "registry-basics"):
-        assert time.monotonic() < deadline, "step 1 was shown done but never recorded"
-        time.sleep(0.1)
+    wait_until(
+        lambda: _completed(home / "progress.sqlite3", "registry-basics"),
+        30,
+        "step 1, shown done, to be recorded",
+    )
 
     # kill -9 everything in the pane's session, mid-lab
     pane_pid = tmux.run("list-panes", "-t", "app", "-F", "#{pane_pid}").strip()
     subprocess.run(["pkill", "-KILL", "-s", pane_pid], check=False)
-    deadline = time.monotonic() + 30
-    while not tmux.gone("app"):  # the pane's process died: tmux closes its session
-        assert time.monotonic() < deadline, "the killed app's tmux session is still there"
-        time.sleep(0.1)
+    # the pane's process died: tmux closes its session
+    wait_until(lambda: tmux.gone("app"), 30, "the killed app's tmux session to close")
 
     with sqlite3.connect(home / "progress.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

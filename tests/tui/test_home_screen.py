@@ -5,8 +5,10 @@ fixture course is used."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from dockerlab.progress.store import ProgressStore
@@ -23,7 +25,7 @@ from tests.tui.conftest import offline_app, until
 pytestmark = pytest.mark.usefixtures("fixture_course")
 
 
-async def loaded(pilot, app: DockerLabApp) -> None:  # type: ignore[no-untyped-def]
+async def loaded(pilot: Pilot[Any], app: DockerLabApp) -> None:
     await until(
         pilot,
         lambda: (
@@ -37,6 +39,18 @@ async def loaded(pilot, app: DockerLabApp) -> None:  # type: ignore[no-untyped-d
 
 def option_ids(app: DockerLabApp) -> list[str]:
     return [o.id or "" for o in app.screen.query_one(CourseList).options]
+
+
+def _palette_choice(app: DockerLabApp) -> str:
+    """The highlighted entry of the open command palette ("" while it has none)."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    results = app.screen.query_one(CommandList)
+    if results.highlighted is None:
+        return ""
+    return str(results.get_option_at_index(results.highlighted).prompt)
 
 
 async def test_home_shows_sections_in_order_with_items_and_the_next_thing() -> None:
@@ -133,7 +147,7 @@ async def test_command_palette_offers_every_action_of_the_screen_and_the_course(
         # the palette itself, driven by keys only
         await pilot.press("ctrl+p")
         await pilot.press(*"Run a Private")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: "Run a Private" in _palette_choice(app), what="the match")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, LabScreen), what="the lab")
         lab_titles = {c.title for c in binding_commands(app, app.screen)}

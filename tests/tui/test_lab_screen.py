@@ -82,10 +82,16 @@ async def test_hints_one_at_a_time_are_recorded_and_the_solution_is_shown() -> N
         assert "Hint 2 of 3" in str(panel.render())
         await pilot.press("f3")
         assert "$ docker container run -d -p 5000:5000" in str(panel.render())
-        await pilot.pause(0.3)
-    with ProgressStore() as store:
-        assert store.hints_revealed("registry-basics", "run-registry") == 2
-        assert store.last_place() == "lab:registry-basics/run-registry"
+
+        def saved() -> tuple[int, str | None]:
+            with ProgressStore() as store:
+                return store.hints_revealed("registry-basics", "run-registry"), store.last_place()
+
+        await until(
+            pilot,
+            lambda: saved() == (2, "lab:registry-basics/run-registry"),
+            what="two hints and the place saved",
+        )
 
 
 async def test_opening_a_shell_where_the_terminal_cannot_suspend_says_so() -> None:
@@ -130,8 +136,10 @@ async def test_each_engine_event_reaches_a_lab_screen_once() -> None:
         seen.clear()
         app.post_message(EngineActivity(EngineEvent("container", "start", "registry")))
         app.post_message(EngineStateChanged(FIXED_ENGINE))
-        await pilot.pause(0.5)
-        # once to the app, once handed to the lab screen
+        # once to the app, once handed to the lab screen; a message that looped would come
+        # right after those four: let the app go idle once more before counting
+        await until(pilot, lambda: len(seen) >= 4, what="both messages handed down")
+        await pilot.pause()
         assert sorted(seen) == ["EngineActivity"] * 2 + ["EngineStateChanged"] * 2
 
 

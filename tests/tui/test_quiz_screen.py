@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from textual.widgets import Static
 
 from dockerlab.progress.store import ProgressStore
+from dockerlab.tui.app import DockerLabApp
 from dockerlab.tui.screens.quiz import ChoiceList, QuizScreen
 from tests.tui.conftest import offline_app, until
 
 pytestmark = pytest.mark.usefixtures("fixture_course")
+
+
+def quiz_loaded(app: DockerLabApp) -> bool:
+    return isinstance(app.screen, QuizScreen) and app.screen.quiz is not None
+
+
+def saved_attempts() -> int:
+    with ProgressStore() as store:
+        return len(store.quiz_attempts("container-registries"))
 
 
 async def test_quiz_one_question_at_a_time_with_feedback_score_and_retry_of_missed() -> None:
@@ -55,7 +67,7 @@ async def test_quiz_one_question_at_a_time_with_feedback_score_and_retry_of_miss
         await pilot.press(*questions[0].accept[0], "enter", "enter")
         assert screen.attempt.score == 3
         assert screen.attempt.passed
-        await pilot.pause(0.3)
+        await until(pilot, lambda: saved_attempts() == 2, what="both attempts saved")
     with ProgressStore() as store:
         attempts = store.quiz_attempts("container-registries")
     assert [(a.score, a.passed) for a in attempts] == [(2, False), (3, True)]
@@ -101,7 +113,7 @@ async def test_each_attempt_gets_a_new_order_kept_with_the_attempt() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await until(
                 pilot,
-                lambda app=app: isinstance(app.screen, QuizScreen) and app.screen.quiz is not None,
+                partial(quiz_loaded, app),
                 what="the quiz",
             )
             screen = app.screen

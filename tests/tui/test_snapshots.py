@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import MarkdownViewer, Static
 
 from dockerlab.tui.app import DockerLabApp
 from dockerlab.tui.screens.help import HelpScreen
@@ -19,6 +20,7 @@ from dockerlab.tui.screens.quiz import QuizScreen
 from dockerlab.tui.screens.theory import TheoryScreen
 from dockerlab.tui.widgets.command_bar import CommandBar
 from dockerlab.tui.widgets.course_list import CourseList
+from dockerlab.tui.widgets.feedback import HintPanel
 from tests.tui.conftest import offline_app, until
 
 SnapCompare = Callable[..., bool]
@@ -62,7 +64,8 @@ def test_lab_screen(snap_compare: SnapCompare) -> None:
         )
         app.screen.query_one(CommandBar).cursor_blink = False
         await pilot.press("f2")  # one hint revealed
-        await pilot.pause(0.2)
+        panel = app.screen.query_one(HintPanel)
+        await until(pilot, lambda: "Hint 1 of" in str(panel.render()), what="the hint")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 
@@ -72,7 +75,12 @@ def test_theory_screen(snap_compare: SnapCompare) -> None:
 
     async def ready(pilot: Pilot[Any]) -> None:
         await until(pilot, lambda: isinstance(app.screen, TheoryScreen), what="theory")
-        await pilot.pause(0.5)
+        viewer = app.screen.query_one(MarkdownViewer)
+        await until(
+            pilot,
+            lambda: viewer.document.children and viewer.table_of_contents.table_of_contents,
+            what="the page and its table of contents",
+        )
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 
@@ -87,7 +95,8 @@ def test_quiz_screen_after_an_answer(snap_compare: SnapCompare) -> None:
             what="the quiz",
         )
         await pilot.press(*"webhook", "enter")
-        await pilot.pause(0.2)
+        feedback = app.screen.query_one("#quiz-feedback", Static)
+        await until(pilot, lambda: str(feedback.render()).strip(), what="the feedback")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 
@@ -99,7 +108,7 @@ def test_help_screen(snap_compare: SnapCompare) -> None:
         await home_ready(app)(pilot)
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: app.screen.query_one("#help-body").has_focus, what="focus")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 

@@ -17,9 +17,13 @@ async def test_theory_pages_have_a_table_of_contents_and_mark_pages_read() -> No
     app = offline_app(open="page:container-registries")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TheoryScreen), what="theory")
-        await pilot.pause(0.2)
         screen = app.screen
-        title = str(screen.query_one("#theory-title", Static).render())
+
+        def shown_title() -> str:
+            return str(screen.query_one("#theory-title", Static).render())
+
+        await until(pilot, lambda: "page 1 of" in shown_title(), what="the page title")
+        title = shown_title()
         assert "page 1 of 1: Container registries" in title
         viewer = screen.query_one(MarkdownViewer)
         assert viewer.show_table_of_contents

@@ -13,7 +13,7 @@ from dockerlab.model.loader import load_lab
 from dockerlab.runner import trust
 from dockerlab.runner.session import LabSession
 from dockerlab.runner.trust import UntrustedContent
-from tests.authoring.conftest import GOOD_LAB, Cli, write_lab
+from tests.conftest import GOOD_LAB, Cli, write_lab
 
 
 def _session(lab_file: Path, tmp_path: Path) -> LabSession:

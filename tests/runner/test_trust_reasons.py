@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.authoring.conftest import GOOD_LAB, Cli, write_lab
+from tests.conftest import GOOD_LAB, Cli, write_lab
 
 TRAILER = "are not trusted yet: read them, then run `dockerlab trust"
 
