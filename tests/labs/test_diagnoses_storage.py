@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import requests
 
 from dockerlab.checks import Status
 from dockerlab.checks.context import CheckContext
@@ -57,10 +58,27 @@ def test_the_flat_readonly_enabled_variable_stops_the_registry(made: Created) ->
     diagnosed("registry-gc", "read-only", output, "readonly config key must contain")
 
 
-def test_a_quoted_true_stops_the_registry(made: Created) -> None:
-    output = exited_registry_log(made, "ro-quoted", f'{READ_ONLY}={{"enabled": "true"}}')
+@pytest.mark.parametrize("value", ['{"enabled": "true"}', 'enabled: "true"'])
+def test_a_quoted_true_stops_the_registry(made: Created, value: str) -> None:
+    tag = "ro-quoted-" + ("json" if value.startswith("{") else "yaml")
+    output = exited_registry_log(made, tag, f"{READ_ONLY}={value}")
     assert "panic: readonly's enabled config key must have a boolean value" in output
     diagnosed("registry-gc", "read-only", output, "must have a boolean value")
+
+
+def test_the_block_style_value_makes_the_registry_read_only(made: Created) -> None:
+    """The quiz's answer writes the section as `enabled: true`, the lab as JSON: both work."""
+    port = free_port()
+    name = f"dl-diag-ro-yaml-{SUFFIX}"
+    made.containers.append(name)
+    docker(
+        "run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:5000",
+        "-e", f"{READ_ONLY}=enabled: true", "registry:2",
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_until(answers(f"{url}/v2/"), "the read-only registry did not answer")
+    answer = requests.delete(f"{url}/v2/x/manifests/sha256:{'0' * 64}", timeout=10)
+    assert (answer.status_code, answer.text.strip()) == (405, "Method not allowed")
 
 
 @pytest.fixture(scope="module")
