@@ -94,8 +94,8 @@ def _assert_certificate(spec: RegistryCheck, ctx: CheckContext) -> str:
 
 
 def _assert_deletes(spec: RegistryCheck, api: RegistryAPI) -> str:
-    """A DELETE of a manifest nobody has: 405 UNSUPPORTED when deletes are off, 404 (or 202)
-    when they are on."""
+    """A DELETE of a manifest nobody has: 405 UNSUPPORTED when deletes are off (a plain 405
+    `Method not allowed` when the registry is read-only), 404 (or 202) when they are on."""
     response = api.delete_probe(spec.repository or "dockerlab-probe")
     code = response.status_code
     enabled = code in (202, 404)
@@ -107,7 +107,15 @@ def _assert_deletes(spec: RegistryCheck, api: RegistryAPI) -> str:
             + ", neither 405 (deletes off) nor 404 (deletes on)"
         )
     if enabled != spec.deletes_enabled:
-        said = "405 UNSUPPORTED: deletes are off" if code == 405 else f"{code}: deletes are on"
+        said = f"{code}: deletes are on"
+        if code == 405:
+            # read-only mode refuses every write before the API sees it: plain text, no JSON
+            read_only = "UNSUPPORTED" not in response.text
+            said = (
+                "405 Method not allowed: the registry is read-only"
+                if read_only
+                else "405 UNSUPPORTED: deletes are off"
+            )
         raise _Fail(
             f"a DELETE of a manifest at {spec.url} answered {said}; expected them "
             + ("on" if spec.deletes_enabled else "off")

@@ -109,8 +109,11 @@ def answers(url: str) -> Callable[[], bool]:
     return probe
 
 
-def write_cert(directory: Path, *, cn: str, san: tuple[str, ...]) -> None:
-    """`domain.crt`/`domain.key` as `openssl req -x509 -nodes` makes them (SAN optional)."""
+def write_cert(
+    directory: Path, *, cn: str, san: tuple[str, ...], dns: tuple[str, ...] = ()
+) -> None:
+    """`domain.crt`/`domain.key` as `openssl req -x509 -nodes` makes them (SAN optional):
+    `san` holds `IP:` entries, `dns` names for `DNS:` entries."""
     directory.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
@@ -125,9 +128,12 @@ def write_cert(directory: Path, *, cn: str, san: tuple[str, ...]) -> None:
         .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
     )
-    if san:
-        ips = [x509.IPAddress(ipaddress.ip_address(s.removeprefix("IP:"))) for s in san]
-        builder = builder.add_extension(x509.SubjectAlternativeName(ips), critical=False)
+    if san or dns:
+        names: list[x509.GeneralName] = [
+            x509.IPAddress(ipaddress.ip_address(s.removeprefix("IP:"))) for s in san
+        ]
+        names += [x509.DNSName(d) for d in dns]
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     cert = builder.sign(key, hashes.SHA256())
     (directory / "domain.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     (directory / "domain.key").write_bytes(

@@ -2,7 +2,7 @@
 
 TLS mistakes only show for registries outside 127.0.0.0/8 (Docker does not verify certificates
 there), so these tests push to a registry container by its IP address on Docker's bridge
-network.
+network, or, as the lab's last steps do, through this machine's own address on docker0.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import free_port
 from tests.labs.conftest import (
     SUFFIX,
     TLS_ENV,
@@ -83,13 +84,26 @@ def test_push_to_plain_http_registry_by_ip_is_explained(
     diagnosed(slug, step, output, "http: server gave HTTP response to HTTPS client")
 
 
-def test_push_to_untrusted_self_signed_registry_is_explained(made: Created, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def unknown_ca_output(made: Created, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A push to a registry whose certificate names its address but is trusted nowhere."""
     host = tls_registry_by_ip(
-        made, tmp_path, "unknown-ca", lambda ip, d: write_cert(d, cn=ip, san=(f"IP:{ip}",))
+        made,
+        tmp_path_factory.mktemp("unknown-ca"),
+        "unknown-ca",
+        lambda ip, d: write_cert(d, cn=ip, san=(f"IP:{ip}",)),
     )
-    output = push(made, host, f"diag-ca-{SUFFIX}")
-    assert "x509: certificate signed by unknown authority" in output
-    diagnosed("registry-tls", "push", output, "x509: certificate signed by unknown authority")
+    return push(made, host, f"diag-ca-{SUFFIX}")
+
+
+@pytest.mark.parametrize("step", ["push", "trust-bridge", "push-by-bridge"])
+def test_push_to_untrusted_self_signed_registry_is_explained(
+    unknown_ca_output: str, step: str
+) -> None:
+    assert "x509: certificate signed by unknown authority" in unknown_ca_output
+    diagnosed(
+        "registry-tls", step, unknown_ca_output, "x509: certificate signed by unknown authority"
+    )
 
 
 def _trust(made: Created, host: str, cert_dir: Path) -> None:
@@ -123,7 +137,73 @@ def test_push_to_address_missing_from_the_certificate_is_explained(
     _trust(made, host, tmp_path / "certs")
     output = push(made, host, f"diag-san-{SUFFIX}")
     assert "x509: certificate is valid for 127.0.0.1, not" in output
-    diagnosed("registry-tls", "push", output, "x509: certificate is valid for")
+    for step in ("push", "reach-by-bridge", "push-by-bridge"):
+        diagnosed("registry-tls", step, output, "x509: certificate is valid for")
+
+
+def test_the_name_is_checked_before_the_signer(made: Created, tmp_path: Path) -> None:
+    """Untrusted and for another address: Docker reports the address first, so the lab's
+    learner meets the SAN mismatch before `unknown authority`, trusted or not."""
+    host = tls_registry_by_ip(
+        made,
+        tmp_path,
+        "name-first",
+        lambda ip, d: write_cert(d, cn="127.0.0.1", san=("IP:127.0.0.1",)),
+    )
+    output = push(made, host, f"diag-name-first-{SUFFIX}")
+    assert f"x509: certificate is valid for 127.0.0.1, not {host.split(':')[0]}" in output
+    assert "unknown authority" not in output
+    diagnosed("registry-tls", "reach-by-bridge", output, "x509: certificate is valid for")
+
+
+def test_an_address_in_a_dns_entry_is_explained(made: Created, tmp_path: Path) -> None:
+    def dns_only(ip: str, directory: Path) -> None:
+        write_cert(directory, cn=ip, san=(), dns=("localhost", ip))
+
+    host = tls_registry_by_ip(made, tmp_path, "dns-only", dns_only)
+    output = push(made, host, f"diag-dns-only-{SUFFIX}")
+    assert "because it doesn't contain any IP SANs" in output
+    diagnosed("registry-tls", "reach-by-bridge", output, "doesn't contain any IP SANs")
+
+
+# --- through the host's own docker0 address, as the lab's last steps go -----------------------
+
+
+def docker0_address() -> str:
+    """The host's address on Docker's default bridge (the gateway of network `bridge`)."""
+    return docker("network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}")
+
+
+def test_push_through_the_docker0_address_fails_then_works(made: Created, tmp_path: Path) -> None:
+    """The lab's story on the real engine: a certificate for 127.0.0.1 is refused at the
+    docker0 address for its name; re-issued with that address, for its signer; trusted in
+    certs.d/<address:port>, the push goes through."""
+    bridge, port = docker0_address(), free_port()
+    host = f"{bridge}:{port}"
+    name = f"dl-diag-docker0-{SUFFIX}"
+    certs = tmp_path / "certs"
+    write_cert(certs, cn="127.0.0.1", san=("IP:127.0.0.1",))
+    made.containers.append(name)
+    docker(
+        "run", "-d", "--name", name, "-p", f"{host}:5000",
+        "-v", f"{certs}:/certs", *TLS_ENV, "registry:2",
+    )  # fmt: skip
+    wait_until(answers(f"https://{host}/v2/"), f"the registry at {host} did not answer")
+
+    output = push(made, host, f"diag-docker0-{SUFFIX}")
+    assert f"x509: certificate is valid for 127.0.0.1, not {bridge}" in output
+    diagnosed("registry-tls", "reach-by-bridge", output, "x509: certificate is valid for")
+
+    write_cert(certs, cn="127.0.0.1", san=("IP:127.0.0.1", f"IP:{bridge}"))
+    docker("restart", name)
+    wait_until(answers(f"https://{host}/v2/"), f"the restarted registry at {host} did not answer")
+    output = push(made, host, f"diag-docker0-{SUFFIX}")
+    assert "x509: certificate signed by unknown authority" in output
+    diagnosed("registry-tls", "trust-bridge", output, "x509: certificate signed by unknown")
+
+    _trust(made, host, certs)
+    output = push(made, host, f"diag-docker0-{SUFFIX}")
+    assert "digest: sha256:" in output, output
 
 
 def test_openssl_into_a_missing_folder_is_explained(tmp_path: Path) -> None:

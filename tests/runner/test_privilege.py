@@ -36,7 +36,7 @@ def test_the_courses_root_steps_are_the_tls_trust_and_the_auth_setup() -> None:
     labs = [loaded.lab for loaded in load_catalog(capabilities=set()).labs.values()]
     assert root_steps(labs) == [
         "registry-auth: its setup",
-        "registry-tls: step 'trust'",
+        "registry-tls: step 'trust', step 'trust-bridge'",
     ]
 
 
