@@ -265,19 +265,11 @@ def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> 
 
 def _record(attempt: QuizAttempt, seed: int) -> None:
     """Keep the attempt in the learner's progress; a failure is reported, never fatal."""
-    from dockerlab.progress import ProgressError, ProgressStore, QuizAttemptRecord
+    from dockerlab.runner.learner import ProgressError, open_record, save_quiz_attempt
 
-    record = QuizAttemptRecord(
-        quiz_id=attempt.quiz_id,
-        score=attempt.score,
-        total=attempt.total,
-        passed=attempt.passed,
-        answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
-        seed=seed,
-    )
     try:
-        with ProgressStore() as store:
-            store.record_quiz(record)
+        with open_record() as store:
+            save_quiz_attempt(store, attempt, seed)
     except ProgressError as exc:
         print(f"dockerlab: your quiz result was not saved: {exc}", file=sys.stderr)
 

@@ -296,18 +296,11 @@ class QuizScreen(BaseScreen):
         progress = self.lab_app.progress
         if progress is None:
             return
-        from dockerlab.progress.records import QuizAttemptRecord
+        from dockerlab.runner.learner import save_quiz_attempt
 
-        record = QuizAttemptRecord(
-            quiz_id=attempt.quiz_id,
-            score=attempt.score,
-            total=attempt.total,
-            passed=attempt.passed,
-            answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
-            seed=self.seed,
-        )
+        seed = self.seed
         self.run_worker(
-            lambda: progress.record_quiz(record),
+            lambda: save_quiz_attempt(progress, attempt, seed),
             thread=True,
             group="progress",
             exit_on_error=False,

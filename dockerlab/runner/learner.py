@@ -1,0 +1,105 @@
+"""The learner's record as the app and the CLI use it: one way to write each thing (the place
+they are at, a quiz attempt), and one summary of their progress in a lab.
+
+Lab steps (attempts, completions, hints) are written by the lab's `LabSession`. The app and its
+screens reach the record only through here and the session (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from dockerlab.progress import ProgressError, ProgressStore, QuizAttemptRecord, StepRecord
+
+if TYPE_CHECKING:
+    from dockerlab.model.lab import Lab
+    from dockerlab.quiz.scoring import QuizAttempt
+
+__all__ = [
+    "LabProgress",
+    "ProgressError",
+    "ProgressStore",
+    "lab_progress",
+    "open_record",
+    "read_lab_progress",
+    "save_place",
+    "save_quiz_attempt",
+]
+
+
+def open_record() -> ProgressStore:
+    """The learner's record in their data folder. Raises ProgressError (a damaged file, no
+    permission) with the reason."""
+    return ProgressStore()
+
+
+def save_place(store: ProgressStore, place: str) -> None:
+    """Where the learner is ("page:ID", "lab:ID/STEP"): what the app offers to do next."""
+    store.set_last_place(place)
+
+
+def save_quiz_attempt(store: ProgressStore, attempt: QuizAttempt, seed: int | None) -> None:
+    """Keep a finished quiz attempt, with the seed that ordered its options (None: file order)."""
+    store.record_quiz(
+        QuizAttemptRecord(
+            quiz_id=attempt.quiz_id,
+            score=attempt.score,
+            total=attempt.total,
+            passed=attempt.passed,
+            answers=[(g.question_id, g.given, g.correct) for g in attempt.answers],
+            seed=seed,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LabProgress:
+    """The learner's progress in one lab, against the lab as it is here now.
+
+    `done`: step id → whether the solution was shown, for the steps the lab still has (every
+    recorded step when the lab is not found here: `total` None). `changed`: done steps whose
+    content changed since, in the lab's order."""
+
+    lab_id: str
+    total: int | None
+    done: Mapping[str, bool] = field(default_factory=dict)
+    changed: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.done)
+
+    @property
+    def assisted(self) -> int:
+        """How many done steps were done with the solution shown."""
+        return sum(self.done.values())
+
+    @property
+    def state(self) -> Literal["done", "started", "todo"]:
+        if self.total is not None and self.count == self.total:
+            return "done"
+        return "started" if self.count else "todo"
+
+
+def lab_progress(lab_id: str, lab: Lab | None, records: Mapping[str, StepRecord]) -> LabProgress:
+    """Sum up `records` (the record's completed steps of this lab) against `lab` (None: the lab
+    is not found here). The one place that says which steps count as done or changed."""
+    if lab is None:
+        return LabProgress(lab_id, None, {sid: r.assisted for sid, r in records.items()})
+    from dockerlab.progress import content_hash
+
+    steps = [s for s in lab.steps if s.id in records]
+    return LabProgress(
+        lab_id,
+        len(lab.steps),
+        {s.id: records[s.id].assisted for s in steps},
+        tuple(s.id for s in steps if records[s.id].changed(content_hash(s))),
+    )
+
+
+def read_lab_progress(store: ProgressStore | None, lab_id: str, lab: Lab | None) -> LabProgress:
+    """`lab_progress` from the learner's record (nothing done without a record)."""
+    records = store.completed_steps(lab_id) if store is not None else {}
+    return lab_progress(lab_id, lab, records)
