@@ -218,7 +218,7 @@ async def test_the_offline_app_asks_no_engine_on_any_screen(
     assert isinstance(engine, OfflineEngine)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, app)
-        for key in ("lab:registry-basics", "page:container-registries", "quiz:container-registries"):
+        for key in ("lab:registry-basics", "page:docker-registry", "quiz:container-registries"):
             app.open_item(key)
             await until(pilot, lambda: not isinstance(app.screen, HomeScreen), what=key)
             await pilot.pause(0.2)
