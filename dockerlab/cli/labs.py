@@ -347,16 +347,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     if session is None:
         return EXIT_ERROR
     lab = session.lab
-    c = lab.cleanup
-    owned = [
-        *c.containers,
-        *c.services,
-        *c.images,
-        *c.volumes,
-        *c.networks,
-        *c.paths,
-        *c.host_paths,
-    ]
+    owned = lab.cleanup.described()
     if not args.yes and sys.stdin.isatty():
         what = ", ".join(owned) or "nothing"
         extra = "" if args.keep_progress else " and forget your progress in it"
