@@ -1,6 +1,7 @@
 """No import cycles among dockerlab's modules — counting every import: at the top, inside
-functions and under TYPE_CHECKING — and the app's screens reach the engine and the learner's
-record only through the runner (docs/architecture.md)."""
+functions and under TYPE_CHECKING — no import from a floor to a higher one, and the app's
+screens reach the engine and the learner's record only through the runner
+(docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,21 @@ def _name(path: Path) -> str:
 
 
 MODULES = {_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+# docs/architecture.md: a package imports only from lower floors (and from itself)
+FLOORS = {
+    "settings": 1,
+    "paths": 2,
+    "engine": 3,
+    "model": 3,
+    "progress": 3,
+    "checks": 4,
+    "quiz": 4,
+    "authoring": 4,
+    "runner": 5,
+    "tui": 6,
+    "cli": 7,
+    "__main__": 8,
+}
 
 
 def imports_of(name: str) -> set[str]:
@@ -51,6 +67,22 @@ def test_no_module_imports_itself_round_a_circle() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name)
+
+
+def _package(name: str) -> str:
+    return name.split(".")[1] if "." in name else ""
+
+
+def test_every_import_goes_to_a_lower_floor() -> None:
+    assert {_package(m) for m in MODULES} - {""} == set(FLOORS), "a new package needs a floor"
+    for name in MODULES:
+        here = _package(name)
+        for other in imports_of(name):
+            there = _package(other)
+            if here and there and there != here:
+                assert FLOORS[there] < FLOORS[here], (
+                    f"{name} (floor {FLOORS[here]}) imports {other}"
+                )
 
 
 def test_screens_never_import_the_app() -> None:
