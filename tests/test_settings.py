@@ -111,3 +111,13 @@ def test_settings_imports_only_the_standard_library() -> None:
             }
         elif isinstance(node, ast.Import):
             assert {a.name for a in node.names} <= {"os", "threading"}
+
+
+def test_each_serve_session_is_given_the_run_s_content_folders(tmp_path: Path) -> None:
+    import shlex
+
+    from dockerlab.cli.serve import session_command
+
+    words = shlex.split(session_command([str(tmp_path / "my pack")]))
+    assert words[1:] == ["-m", "dockerlab.cli.websession", "--content", str(tmp_path / "my pack")]
+    assert shlex.split(session_command([]))[1:] == ["-m", "dockerlab.cli.websession"]

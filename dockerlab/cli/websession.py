@@ -8,20 +8,26 @@ the learner runs get the session's folder as $DOCKERLAB_HOME: `Settings.environ`
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     from dockerlab import settings
     from dockerlab.paths import data_dir
 
+    parser = argparse.ArgumentParser(prog="dockerlab-websession")
+    parser.add_argument("--content", action="append", default=[], metavar="DIR")
+    args = parser.parse_args(argv)
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     session = data_dir() / "sessions" / name
     session.mkdir(parents=True)
-    # workspaces belong to the session too
-    with settings.use(settings.current().with_home(session)):
+    # the run's settings, as `dockerlab` chooses them; learner data and workspaces of its own
+    chosen = settings.Settings.from_env().with_content(args.content).with_home(session)
+    with settings.use(chosen):
         # no TTY here (textual-serve's web driver draws the app), so the app is opened directly
         from dockerlab.engine.client import Engine
         from dockerlab.tui.app import run_app
