@@ -1,7 +1,8 @@
 """The learner's record as the app and the CLI use it: one way to write each thing (the place
-they are at, a quiz attempt), and one summary of their progress in a lab.
+they are at, a hint revealed, a quiz attempt, a lab forgotten), and one summary of their
+progress in a lab.
 
-Lab steps (attempts, completions, hints) are written by the lab's `LabSession`. The app and its
+Step attempts and completions are written by the lab's `LabSession`. The app and its
 screens reach the record only through here and the session (docs/architecture.md).
 """
 
@@ -21,9 +22,11 @@ __all__ = [
     "LabProgress",
     "ProgressError",
     "ProgressStore",
+    "forget_lab",
     "lab_progress",
     "open_record",
     "read_lab_progress",
+    "save_hint",
     "save_place",
     "save_quiz_attempt",
 ]
@@ -38,6 +41,16 @@ def open_record() -> ProgressStore:
 def save_place(store: ProgressStore, place: str) -> None:
     """Where the learner is ("page:ID", "lab:ID/STEP"): what the app offers to do next."""
     store.set_last_place(place)
+
+
+def save_hint(store: ProgressStore, lab_id: str, step_id: str, index: int) -> None:
+    """The learner revealed hint `index` (0-based) of a step."""
+    store.record_hint(lab_id, step_id, index)
+
+
+def forget_lab(store: ProgressStore, lab_id: str) -> int:
+    """Forget the learner's progress in a lab (after a reset); how many records went."""
+    return store.reset(lab_id)
 
 
 def save_quiz_attempt(store: ProgressStore, attempt: QuizAttempt, seed: int | None) -> None:

@@ -57,3 +57,18 @@ def test_a_quiz_attempt_is_kept_with_its_answers_and_seed(tmp_path: Path) -> Non
         [kept] = store.quiz_attempts("quiz-1")
     assert (kept.score, kept.total, kept.passed, kept.seed) == (1, 2, True, 42)
     assert [tuple(a) for a in kept.answers] == [("q1", "b", True)]
+
+
+def test_hints_and_a_forgotten_lab_go_through_one_door(tmp_path: Path) -> None:
+    from dockerlab.runner.learner import forget_lab, save_hint, save_place
+
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        save_hint(store, "lab-1", "step-1", 0)
+        save_hint(store, "lab-1", "step-1", 1)
+        store.record_step("lab-1", "step-1", content_hash="h", assisted=False)
+        save_place(store, "lab:lab-1/step-1")
+        assert store.hints_revealed("lab-1", "step-1") == 2
+        assert store.last_place() == "lab:lab-1/step-1"
+        assert forget_lab(store, "lab-1") > 0
+        assert store.completed_steps("lab-1") == {}
+        assert store.hints_revealed("lab-1", "step-1") == 0
