@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from dockerlab.progress import ProgressError, ProgressStore, QuizAttemptRecord, StepRecord
@@ -69,16 +70,18 @@ def save_quiz_attempt(store: ProgressStore, attempt: QuizAttempt, seed: int | No
 
 @dataclass(frozen=True)
 class LabProgress:
-    """The learner's progress in one lab, against the lab as it is here now.
+    """The learner's progress in one lab, against the lab as it is here now (`lab`; None when
+    it is not found here: `total` None).
 
     `done`: step id → whether the solution was shown, for the steps the lab still has (every
-    recorded step when the lab is not found here: `total` None). `changed`: done steps whose
-    content changed since, in the lab's order."""
+    recorded step when the lab is not found). `changed`: done steps whose content changed since,
+    in the lab's order (worked out when first asked: it hashes each done step)."""
 
     lab_id: str
     total: int | None
-    done: Mapping[str, bool] = field(default_factory=dict)
-    changed: tuple[str, ...] = ()
+    done: Mapping[str, bool]
+    lab: Lab | None = field(default=None, repr=False, compare=False)
+    records: Mapping[str, StepRecord] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -95,21 +98,26 @@ class LabProgress:
             return "done"
         return "started" if self.count else "todo"
 
+    @cached_property
+    def changed(self) -> tuple[str, ...]:
+        if self.lab is None:
+            return ()
+        from dockerlab.progress import content_hash
+
+        return tuple(
+            s.id
+            for s in self.lab.steps
+            if s.id in self.done and self.records[s.id].changed(content_hash(s))
+        )
+
 
 def lab_progress(lab_id: str, lab: Lab | None, records: Mapping[str, StepRecord]) -> LabProgress:
     """Sum up `records` (the record's completed steps of this lab) against `lab` (None: the lab
     is not found here). The one place that says which steps count as done or changed."""
     if lab is None:
         return LabProgress(lab_id, None, {sid: r.assisted for sid, r in records.items()})
-    from dockerlab.progress import content_hash
-
-    steps = [s for s in lab.steps if s.id in records]
-    return LabProgress(
-        lab_id,
-        len(lab.steps),
-        {s.id: records[s.id].assisted for s in steps},
-        tuple(s.id for s in steps if records[s.id].changed(content_hash(s))),
-    )
+    done = {s.id: records[s.id].assisted for s in lab.steps if s.id in records}
+    return LabProgress(lab_id, len(lab.steps), done, lab, records)
 
 
 def read_lab_progress(store: ProgressStore | None, lab_id: str, lab: Lab | None) -> LabProgress:
