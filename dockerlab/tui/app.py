@@ -8,8 +8,9 @@ YAML), the progress record and the Docker SDK load in thread workers after the f
 from __future__ import annotations
 
 import argparse
+import threading
 from collections.abc import Iterable
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -72,6 +73,8 @@ class DockerLabApp(App[int]):
 
         self.options = options or AppOptions()
         self._engine = engine
+        self._machine: Machine | None = None
+        self._machine_lock = threading.Lock()
         self.data_dir = paths.data_dir()
         self.state: AppState = AppState.load(self.data_dir)
         self.course: CourseData | None = None
@@ -89,13 +92,16 @@ class DockerLabApp(App[int]):
             self.set_reactive(DockerLabApp.engine_state, self.options.engine_state)
 
     # -- shared things -------------------------------------------------------------------------
-    @cached_property
+    @property
     def machine(self) -> Machine:
-        """The engine the app was given, and what this machine offers labs (built on first use:
-        not before the first frame)."""
-        from dockerlab.runner.machine import Machine
+        """The engine the app was given, and what this machine offers labs (built on first use,
+        from any thread: not before the first frame)."""
+        with self._machine_lock:
+            if self._machine is None:
+                from dockerlab.runner.machine import Machine
 
-        return Machine(self._engine, self.options.capabilities)
+                self._machine = Machine(self._engine, self.options.capabilities)
+            return self._machine
 
     @property
     def engine(self) -> Engine:
