@@ -1,10 +1,12 @@
-"""Where dockerlab keeps things: the learner's data (progress, workspaces), the bundled course."""
+"""Where dockerlab keeps things: the learner's data (progress, workspaces), the bundled course.
+The folders a run was given (environment, --content) come from dockerlab/settings.py."""
 
 from __future__ import annotations
 
-import os
 from importlib.resources import files
 from pathlib import Path
+
+from dockerlab.settings import current
 
 APP = "dockerlab"
 # the checkout this module runs from, when it runs from one (an editable install)
@@ -13,10 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def data_dir() -> Path:
     """The learner's data folder: $DOCKERLAB_HOME, else the platform's user data dir."""
-    override = os.environ.get("DOCKERLAB_HOME")
-    if override:
-        path = Path(override).expanduser()
-    else:
+    path = current().home
+    if path is None:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir(APP, appauthor=False))
@@ -24,10 +24,20 @@ def data_dir() -> Path:
     return path
 
 
+def config_dir() -> Path:
+    """The learner's settings folder (keymap.toml): $DOCKERLAB_CONFIG_DIR, else the platform's
+    user config folder for dockerlab."""
+    path = current().config_dir
+    if path is None:
+        from platformdirs import user_config_dir
+
+        path = Path(user_config_dir(APP, appauthor=False))
+    return path
+
+
 def workspaces_dir() -> Path:
     """Parent of every lab workspace: $DOCKERLAB_WORKSPACES, else <data dir>/workspaces."""
-    override = os.environ.get("DOCKERLAB_WORKSPACES")
-    path = Path(override).expanduser() if override else data_dir() / "workspaces"
+    path = current().workspaces or data_dir() / "workspaces"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -55,6 +65,5 @@ def bundled_content() -> Path:
 
 
 def extra_content_dirs() -> list[Path]:
-    """Folders added with $DOCKERLAB_CONTENT (os.pathsep-separated)."""
-    raw = os.environ.get("DOCKERLAB_CONTENT", "")
-    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+    """Folders added with $DOCKERLAB_CONTENT (os.pathsep-separated) and `--content`."""
+    return list(current().content)

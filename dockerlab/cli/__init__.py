@@ -51,12 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from dockerlab import settings
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.content:
-        from dockerlab.cli.common import add_content_dirs
+    # the settings of this run, chosen once: the environment, then --content
+    with settings.use(settings.Settings.from_env().with_content(args.content)):
+        return _run(args, parser)
 
-        add_content_dirs(args.content)
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from dockerlab.cli.engines import choose_engine
 
     if not choose_engine(args.context):

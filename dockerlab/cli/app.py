@@ -12,8 +12,7 @@ def open_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.print_help()
         print("\n(no terminal to draw the app in: use the commands above)")
         return 0
-    from dockerlab.cli.common import print_problems
-    from dockerlab.cli.labs import parse_vars
+    from dockerlab.cli.common import parse_vars, print_problems
     from dockerlab.model.problems import ContentError
     from dockerlab.runner.catalog import undeclared_overrides
 
@@ -29,4 +28,6 @@ def open_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except ImportError:
         parser.print_help()
         return 0
-    return int(run_app(args))
+    from dockerlab.engine.client import Engine
+
+    return int(run_app(args, engine=Engine(timeout=10)))

@@ -1,21 +1,23 @@
-"""Helpers the CLI modules share: finding labs, printing problems, exit codes."""
+"""Helpers the CLI modules share: `--var` arguments, printing problems, exit codes."""
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 from dockerlab.model.problems import ContentError
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
 
-def add_content_dirs(dirs: list[str]) -> None:
-    """`--content DIR` adds to $DOCKERLAB_CONTENT for everything this process loads."""
-    existing = os.environ.get("DOCKERLAB_CONTENT", "")
-    parts = [p for p in existing.split(os.pathsep) if p] + [str(Path(d).resolve()) for d in dirs]
-    os.environ["DOCKERLAB_CONTENT"] = os.pathsep.join(parts)
+def parse_vars(items: list[str]) -> dict[str, str | int] | None:
+    """The `--var NAME=VALUE` arguments, or None after printing why one is malformed."""
+    from dockerlab.model.variables import parse_var_args
+
+    try:
+        return parse_var_args(items)
+    except ContentError as err:
+        print_problems(err)
+        return None
 
 
 def print_problems(err: ContentError) -> None:

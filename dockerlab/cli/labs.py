@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, print_problems
+from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS, parse_vars, print_problems
 from dockerlab.model.safetext import safe_text
 
 if TYPE_CHECKING:
@@ -76,18 +76,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     _lab_args(p)
     p.set_defaults(handler=cmd_validate)
-
-
-def parse_vars(items: list[str]) -> dict[str, str | int] | None:
-    """The --var arguments, or None after printing why one is malformed."""
-    from dockerlab.model.problems import ContentError
-    from dockerlab.model.variables import parse_var_args
-
-    try:
-        return parse_var_args(items)
-    except ContentError as err:
-        print_problems(err)
-        return None
 
 
 def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> LabSession | None:
@@ -359,16 +347,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     if session is None:
         return EXIT_ERROR
     lab = session.lab
-    c = lab.cleanup
-    owned = [
-        *c.containers,
-        *c.services,
-        *c.images,
-        *c.volumes,
-        *c.networks,
-        *c.paths,
-        *c.host_paths,
-    ]
+    owned = lab.cleanup.described()
     if not args.yes and sys.stdin.isatty():
         what = ", ".join(owned) or "nothing"
         extra = "" if args.keep_progress else " and forget your progress in it"

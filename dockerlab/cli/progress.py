@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dockerlab.cli.common import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
 
 if TYPE_CHECKING:
-    from dockerlab.progress import GradeColumn, ProgressStore, Snapshot, StepRecord
+    from dockerlab.progress import GradeColumn, ProgressStore, Snapshot
     from dockerlab.runner.catalog import Catalog
 
 
@@ -105,7 +105,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if lab_ids:
             print("\nLabs")
         for lab_id in lab_ids:
-            print(f"  {lab_id:<28} {_lab_line(store.completed_steps(lab_id), catalog, lab_id)}")
+            print(f"  {lab_id:<28} {_lab_line(store, catalog, lab_id)}")
     if quizzes:
         print("\nQuizzes")
         by_quiz: dict[str, list[float]] = {}
@@ -120,23 +120,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
-def _lab_line(done: dict[str, StepRecord], catalog: Catalog, lab_id: str) -> str:
+def _lab_line(store: ProgressStore, catalog: Catalog, lab_id: str) -> str:
     """ "2/5 steps done, changed since you did them: push, 1 with the solution shown"."""
-    from dockerlab.progress import content_hash
+    from dockerlab.runner.learner import read_lab_progress
 
     loaded = catalog.labs.get(lab_id)
-    if loaded is None:
-        line = f"{len(done)} step(s) done (lab not found here)"
+    summary = read_lab_progress(store, lab_id, loaded.lab if loaded else None)
+    if summary.total is None:
+        line = f"{summary.count} step(s) done (lab not found here)"
     else:
-        steps = loaded.lab.steps
-        count = sum(s.id in done for s in steps)
-        changed = [s.id for s in steps if s.id in done and done[s.id].changed(content_hash(s))]
-        line = f"{count}/{len(steps)} steps done"
-        if changed:
-            line += f", changed since you did them: {', '.join(changed)}"
-    assisted = sum(r.assisted for r in done.values())
-    if assisted:
-        line += f", {assisted} with the solution shown"
+        line = f"{summary.count}/{summary.total} steps done"
+        if summary.changed:
+            line += f", changed since you did them: {', '.join(summary.changed)}"
+    if summary.assisted:
+        line += f", {summary.assisted} with the solution shown"
     return line
 
 

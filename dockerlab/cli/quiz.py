@@ -264,14 +264,11 @@ def _offer_retry(loaded: LoadedQuiz, attempt: QuizAttempt, seed: int | None) -> 
 
 def _record(attempt: QuizAttempt, seed: int) -> None:
     """Keep the attempt in the learner's progress; a failure is reported, never fatal."""
-    from dataclasses import replace
+    from dockerlab.runner.learner import ProgressError, open_record, save_quiz_attempt
 
-    from dockerlab.progress import ProgressError, ProgressStore
-
-    record = replace(attempt, seed=seed)
     try:
-        with ProgressStore() as store:
-            store.record_quiz(record)
+        with open_record() as store:
+            save_quiz_attempt(store, attempt, seed)
     except ProgressError as exc:
         print(f"dockerlab: your quiz result was not saved: {exc}", file=sys.stderr)
 

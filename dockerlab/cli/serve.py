@@ -77,9 +77,13 @@ def page_templates(folder: Path) -> Path:
     return folder
 
 
-def session_command() -> str:
-    """The shell command textual-serve runs for each browser session."""
-    return f"{shlex.quote(sys.executable)} -m dockerlab.cli.websession"
+def session_command(content: list[str]) -> str:
+    """The shell command textual-serve runs for each browser session; it is given this run's
+    `--content` folders (the environment it inherits holds the rest of the settings)."""
+    words = [sys.executable, "-m", "dockerlab.cli.websession"]
+    for folder in content:
+        words += ["--content", str(Path(folder).resolve())]
+    return shlex.join(words)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -101,7 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="dockerlab-serve-") as tmp:
         server = Server(
-            session_command(),
+            session_command(args.content),
             host=args.host,
             port=args.port,
             title="dockerlab",

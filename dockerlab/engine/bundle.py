@@ -23,6 +23,7 @@ from typing import IO, Any
 from dockerlab.engine.client import Engine, EngineError
 from dockerlab.engine.images import COURSE_IMAGES, ImageInfo, check_stream, inspect_image
 from dockerlab.engine.refs import familiar
+from dockerlab.engine.sources import record_bundle
 
 MANIFEST = "dockerlab-bundle.json"
 FORMAT = 1
@@ -311,9 +312,7 @@ def import_bundle(
         if info is None or info.id != image.id:
             got = info.id[:19] + "…" if info else "nothing"
             raise BundleError(f"after loading, {image.ref} is {got}, not {image.id[:19]}…")
-    from dockerlab.engine.sources import record_bundle
-
-    record_bundle(bundle)
+    record_bundle(bundle.path.name, (image.id for image in bundle.images))
     return bundle
 
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dockerlab.engine.client import Engine
 from dockerlab.engine.images import ImageInfo, inspect_image
 from dockerlab.engine.refs import DEFAULT_DOMAIN, split
 from dockerlab.paths import data_dir
-
-if TYPE_CHECKING:
-    from dockerlab.engine.bundle import Bundle
 
 RECORD = "image-sources.json"
 
@@ -37,12 +35,13 @@ def _read() -> dict[str, Any]:
     return doc if isinstance(doc, dict) else {}
 
 
-def record_bundle(bundle: Bundle) -> None:
-    """Remember that these image IDs were loaded from `bundle` (atomically replaced)."""
+def record_bundle(bundle_name: str, image_ids: Iterable[str]) -> None:
+    """Remember that these image IDs were loaded from the bundle file `bundle_name` (the record
+    is replaced atomically)."""
     doc = _read()
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    for image in bundle.images:
-        doc[image.id] = {"source": "bundle", "bundle": bundle.path.name, "loaded": when}
+    for image_id in image_ids:
+        doc[image_id] = {"source": "bundle", "bundle": bundle_name, "loaded": when}
     path = _record_path()
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(doc, indent=2, sort_keys=True), encoding="utf-8")

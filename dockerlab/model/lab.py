@@ -230,6 +230,21 @@ class Cleanup(Strict):
     processes: list[Process] = Field([], description="helper processes to stop, by pidfile")
     swarm: Literal["keep", "leave-if-created"] = "keep"
 
+    def described(self) -> list[str]:
+        """What a reset removes, in the words the learner is asked with (CLI and app alike)."""
+        return [
+            *self.containers,
+            *self.services,
+            *self.images,
+            *(f"images labelled {label}" for label in self.image_labels),
+            *self.volumes,
+            *self.networks,
+            *self.paths,
+            *self.host_paths,
+            *(f"login {registry}" for registry in self.logins),
+            *(f"the process '{p.command}'" for p in self.processes),
+        ]
+
     @field_validator("image_labels")
     @classmethod
     def _key_value(cls, v: list[str]) -> list[str]:

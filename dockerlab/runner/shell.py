@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockerlab import settings
+
 OutputSink = Callable[[str], None]
 
 # as root where sudo is not installed (a container), a lab's `sudo mkdir ...` runs `mkdir ...`
@@ -51,7 +53,7 @@ def run_shell(
 ) -> CommandOutcome:
     """Run `command` with bash in `cwd`; stdout and stderr interleaved, each line to on_output."""
     started = time.monotonic()
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**settings.current().environ(), **(env or {})}
     proc = subprocess.Popen(
         ["bash", "-c", script_for(command)],
         cwd=cwd,

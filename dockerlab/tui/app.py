@@ -8,10 +8,8 @@ YAML), the progress record and the Docker SDK load in thread workers after the f
 from __future__ import annotations
 
 import argparse
-import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,36 +22,26 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from dockerlab.tui.host import AppOptions
 from dockerlab.tui.messages import CourseLoaded, EngineActivity, EngineStateChanged
 from dockerlab.tui.screens.home import HomeScreen
+from dockerlab.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH
 
 if TYPE_CHECKING:
-    from dockerlab.engine.client import Engine
-    from dockerlab.engine.events import EngineState, EventFollower
-    from dockerlab.progress.store import ProgressStore
+    from dockerlab.runner.learner import ProgressStore
+    from dockerlab.runner.machine import Engine, EngineState, EventFollower, Machine
     from dockerlab.tui.course_map import CourseData
+    from dockerlab.tui.host import AppHost
     from dockerlab.tui.state import AppState
 
-MIN_WIDTH, MIN_HEIGHT = 80, 24
+__all__ = ["MIN_HEIGHT", "MIN_WIDTH", "AppOptions", "DockerLabApp", "create_app", "run_app"]
+
 THEMES = ("textual-dark", "textual-light")
 
 
-@dataclass
-class AppOptions:
-    """How the app starts. The CLI uses the defaults; tests and benchmarks change a few."""
-
-    follow_engine: bool = True
-    welcome: bool | None = None  # None: when this learner has not seen it yet
-    engine_state: EngineState | None = None  # a fixed status line (snapshots)
-    open: str | None = None  # an item to open once the course is loaded ("lab:registry-basics")
-    overrides: dict[str, str | int] = field(default_factory=dict)  # lab variables
-    check_steps: bool = True  # set labs up and check their steps (off for snapshots)
-    quiz_seed: int | None = None  # a fixed option order; None: a new order for every attempt
-    quiz_file_order: bool = False  # options as the quiz file lists them (snapshots)
-
-
 class DockerLabApp(App[int]):
-    """See the module docstring. Screens do the work; the app wires them together."""
+    """See the module docstring. Screens do the work; the app wires them together. It works
+    with the engine it is given (`engine`: the real one from the CLI, a fake one in tests)."""
 
     TITLE = "dockerlab"
     CSS_PATH = Path(__file__).with_name("dockerlab.tcss")  # absolute: subclasses elsewhere
@@ -77,26 +65,26 @@ class DockerLabApp(App[int]):
 
     engine_state: reactive[EngineState | None] = reactive(None, always_update=True)
 
-    def __init__(self, options: AppOptions | None = None) -> None:
+    def __init__(self, options: AppOptions | None = None, *, engine: Engine) -> None:
         super().__init__()
-        from dockerlab import paths
+        from dockerlab import paths, settings
         from dockerlab.tui.keymap import keymap_path, load_keymap
         from dockerlab.tui.state import AppState
 
         self.options = options or AppOptions()
+        self._engine = engine
+        self._machine: Machine | None = None
+        self._machine_lock = threading.Lock()
         self.data_dir = paths.data_dir()
         self.state: AppState = AppState.load(self.data_dir)
         self.course: CourseData | None = None
         self.progress: ProgressStore | None = None
-        self._engine: Engine | None = None
         self._follower: EventFollower | None = None
-        self._caps: set[str] | None = None
         self._summary_timer: Timer | None = None
-        self._caps_lock = threading.Lock()
         self.problems: list[str] = []
         # ids are checked once every screen is imported (after the first frame)
         self.keymap = load_keymap(keymap_path(), known_ids=None).keys
-        theme = os.environ.get("DOCKERLAB_THEME") or self.state.theme or THEMES[0]
+        theme = settings.current().theme or self.state.theme or THEMES[0]
         theme = {"light": THEMES[1], "dark": THEMES[0]}.get(theme, theme)
         if theme != self.theme and theme in self.available_themes:
             self.theme = theme  # a new theme re-reads the CSS: only when it is not the default
@@ -105,26 +93,24 @@ class DockerLabApp(App[int]):
 
     # -- shared things -------------------------------------------------------------------------
     @property
+    def machine(self) -> Machine:
+        """The engine the app was given, and what this machine offers labs (built on first use,
+        from any thread: not before the first frame)."""
+        with self._machine_lock:
+            if self._machine is None:
+                from dockerlab.runner.machine import Machine
+
+                self._machine = Machine(self._engine, self.options.capabilities)
+            return self._machine
+
+    @property
     def engine(self) -> Engine:
         """The connection checks and commands use (the event follower has its own)."""
-        if self._engine is None:
-            from dockerlab.engine.client import Engine
-
-            self._engine = Engine(timeout=10)
         return self._engine
 
     def capabilities(self) -> set[str]:
-        """What this machine offers labs (call from a worker: it may ask the engine). Not kept
-        while the engine is away, so a lab opened after it comes back sees it."""
-        with self._caps_lock:
-            if self._caps is None:
-                from dockerlab.engine.doctor import quick_capabilities
-
-                caps = quick_capabilities()
-                if not self.engine.ping():
-                    return caps
-                self._caps = caps | {"engine", "swarm"}
-            return set(self._caps)
+        """What this machine offers labs (call from a worker: it may ask the engine)."""
+        return self.machine.capabilities()
 
     def save_state(self) -> None:
         self.state.save(self.data_dir)
@@ -149,15 +135,14 @@ class DockerLabApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="course", name="loading")
     def load_course(self) -> None:
-        from dockerlab.progress.records import ProgressError
-        from dockerlab.progress.store import ProgressStore
+        from dockerlab.runner.learner import ProgressError, open_record
         from dockerlab.tui.course_map import load_course_data
         from dockerlab.tui.keymap import keymap_path, load_keymap
 
-        data = load_course_data()
+        data = load_course_data(self.machine.quick_capabilities())
         if self.progress is None:
             try:
-                self.progress = ProgressStore()
+                self.progress = open_record()
             except ProgressError as exc:
                 data.problems.append(str(exc))
         data.problems += load_keymap(keymap_path(), all_binding_ids()).problems
@@ -190,9 +175,9 @@ class DockerLabApp(App[int]):
         name="following the engine",
     )
     def follow_engine(self) -> None:
-        from dockerlab.engine.events import EngineEvent, EventFollower
+        from dockerlab.runner.machine import EngineEvent
 
-        follower = EventFollower()
+        follower = self.machine.follower()
         self._follower = follower
         worker = get_current_worker()
         for item in follower:
@@ -231,14 +216,7 @@ class DockerLabApp(App[int]):
         name="asking the engine",
     )
     def refresh_engine_summary(self) -> None:
-        from dockerlab.engine.client import EngineUnavailable
-        from dockerlab.engine.events import EngineDown, engine_summary
-
-        try:
-            state: EngineState = engine_summary(self.engine)
-        except EngineUnavailable as exc:
-            state = EngineDown(str(exc), 1.0)
-        self.post_message(EngineStateChanged(state))
+        self.post_message(EngineStateChanged(self.machine.summary()))
 
     def on_unmount(self) -> None:
         if self._follower is not None:
@@ -270,7 +248,7 @@ class DockerLabApp(App[int]):
         from dockerlab.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(binding_classes()))
 
     def action_doctor(self) -> None:
         from dockerlab.tui.screens.first_run import FirstRunScreen
@@ -301,7 +279,7 @@ class DockerLabApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from dockerlab.tui.commands import binding_commands, course_commands
 
-        ours = list(binding_commands(self, screen))
+        ours = list(binding_commands(screen, self.run_palette_action))
         yield from ours
         yield from course_commands(self)
         titles = {c.title for c in ours}
@@ -313,29 +291,63 @@ class DockerLabApp(App[int]):
         self.call_later(partial(self.run_action, action, node))
 
 
+def binding_classes() -> list[Any]:
+    """Every class that declares bindings with ids, app first (the help screen lists them)."""
+    from dockerlab.tui.screens.confirm import ConfirmScreen
+    from dockerlab.tui.screens.first_run import FirstRunScreen
+    from dockerlab.tui.screens.help import HelpScreen
+    from dockerlab.tui.screens.lab import LabScreen
+    from dockerlab.tui.screens.quiz import ChoiceList, QuizScreen
+    from dockerlab.tui.screens.theory import TheoryScreen
+    from dockerlab.tui.widgets.command_bar import CommandBar
+
+    return [
+        DockerLabApp,
+        HomeScreen,
+        FirstRunScreen,
+        LabScreen,
+        CommandBar,
+        ConfirmScreen,
+        TheoryScreen,
+        QuizScreen,
+        ChoiceList,
+        HelpScreen,
+    ]
+
+
 def all_binding_ids() -> list[str]:
     """Every binding id of the app, its screens and widgets (what a keymap may remap)."""
-    from dockerlab.tui.commands import binding_classes
     from dockerlab.tui.keymap import binding_ids
 
-    ids: list[str] = []
-    for cls in binding_classes():
-        ids += binding_ids(cls.BINDINGS)
-    return ids
+    return [i for cls in binding_classes() for i in binding_ids(cls.BINDINGS)]
+
+
+if TYPE_CHECKING:
+
+    def _fits(app: DockerLabApp) -> AppHost:
+        return app  # mypy checks here that the app is what its screens are typed against
 
 
 def create_app(
-    args: argparse.Namespace | None = None, options: AppOptions | None = None
+    args: argparse.Namespace | None = None,
+    options: AppOptions | None = None,
+    *,
+    engine: Engine | None = None,
 ) -> DockerLabApp:
-    """The app as the CLI builds it (tests and benchmarks build it here too)."""
+    """The app as the CLI builds it (tests and benchmarks build it here too): on the real engine
+    from the environment unless `engine` is given."""
     if options is None and args is not None and getattr(args, "app_vars", None):
         from dockerlab.model.variables import parse_var_args
 
         options = AppOptions(overrides=parse_var_args(args.app_vars))
-    return DockerLabApp(options)
+    if engine is None:
+        from dockerlab.runner.machine import Engine
+
+        engine = Engine(timeout=10)
+    return DockerLabApp(options, engine=engine)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    app = create_app(args)
+def run_app(args: argparse.Namespace | None = None, *, engine: Engine | None = None) -> int:
+    app = create_app(args, engine=engine)
     result = app.run()
     return int(result or 0)

@@ -3,7 +3,7 @@ and quiz of the course — so everything the app can do is reachable by name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -13,37 +13,14 @@ from textual.binding import Binding
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from dockerlab.tui.app import DockerLabApp
+    from dockerlab.tui.host import AppHost
 
 
-def binding_classes() -> list[Any]:
-    """Every class that declares bindings with ids, app first (the help screen lists them)."""
-    from dockerlab.tui.app import DockerLabApp
-    from dockerlab.tui.screens.confirm import ConfirmScreen
-    from dockerlab.tui.screens.first_run import FirstRunScreen
-    from dockerlab.tui.screens.help import HelpScreen
-    from dockerlab.tui.screens.home import HomeScreen
-    from dockerlab.tui.screens.lab import LabScreen
-    from dockerlab.tui.screens.quiz import ChoiceList, QuizScreen
-    from dockerlab.tui.screens.theory import TheoryScreen
-    from dockerlab.tui.widgets.command_bar import CommandBar
-
-    return [
-        DockerLabApp,
-        HomeScreen,
-        FirstRunScreen,
-        LabScreen,
-        CommandBar,
-        ConfirmScreen,
-        TheoryScreen,
-        QuizScreen,
-        ChoiceList,
-        HelpScreen,
-    ]
-
-
-def binding_commands(app: DockerLabApp, screen: Screen[Any]) -> Iterator[SystemCommand]:
-    """One command per enabled binding with an id (and a description) on `screen`."""
+def binding_commands(
+    screen: Screen[Any], run: Callable[[Any, str], None]
+) -> Iterator[SystemCommand]:
+    """One command per enabled binding with an id (and a description) on `screen`; choosing it
+    calls `run(node, action)`."""
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding: Binding = active.binding
@@ -52,28 +29,28 @@ def binding_commands(app: DockerLabApp, screen: Screen[Any]) -> Iterator[SystemC
         if binding.action == "command_palette" or not active.enabled:
             continue
         seen.add(binding.id)
-        shown = app.get_key_display(binding) if binding.key else key
+        shown = screen.app.get_key_display(binding) if binding.key else key
         help_text = binding.tooltip or f"key: {shown}"
         yield SystemCommand(
             binding.description,
             f"{help_text} ({binding.id})",
-            partial(app.run_palette_action, active.node, binding.action),
+            partial(run, active.node, binding.action),
         )
 
 
-def course_commands(app: DockerLabApp) -> Iterator[SystemCommand]:
+def course_commands(host: AppHost) -> Iterator[SystemCommand]:
     """Open any page, lab or quiz by name (they appear when the search matches)."""
-    if app.course is None:
+    if host.course is None:
         return
     from dockerlab.tui.course_map import KIND_WORDS, course_view
 
-    for view in course_view(app.course, app.progress, app.state.pages_read):
+    for view in course_view(host.course, host.progress, host.state.pages_read):
         for item in view.items:
             if not item.available:
                 continue
             yield SystemCommand(
                 f"{KIND_WORDS[item.kind]}: {item.title}",
                 f"{view.info.title} · {item.detail}",
-                partial(app.open_item, item.key),
+                partial(host.open_item, item.key),
                 discover=False,
             )

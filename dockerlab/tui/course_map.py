@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from dockerlab.model.loader import LoadedLab
     from dockerlab.model.quiz import LoadedQuiz
-    from dockerlab.progress.store import ProgressStore
+    from dockerlab.runner.learner import ProgressStore
 
 Kind = Literal["page", "lab", "quiz"]
 # the state of one item, always shown with its word (never colour alone)
@@ -103,15 +103,16 @@ class SectionView:
     items: tuple[Item, ...]
 
 
-def load_course_data() -> CourseData:
-    """Load the course map, labs, quizzes and pages; problems are collected, never raised."""
+def load_course_data(capabilities: set[str] | None = None) -> CourseData:
+    """Load the course map, labs, quizzes and pages; problems are collected, never raised.
+    `capabilities` pick the labs' variable values (None: probe this machine)."""
     from dockerlab import paths
     from dockerlab.model.course import existing_pages, load_course
     from dockerlab.model.problems import ContentError
     from dockerlab.runner.catalog import load_catalog
 
     problems: list[str] = []
-    catalog = load_catalog()
+    catalog = load_catalog(capabilities=capabilities)
     problems += [str(p) for p in catalog.problems]
     quizzes: dict[str, LoadedQuiz] = {}
     try:
@@ -170,21 +171,19 @@ def lab_item(
     loaded = data.labs.get(lab_id)
     if loaded is None:
         return Item("lab", lab_id, lab_id, section.id, "missing", "not available yet")
+    from dockerlab.runner.learner import read_lab_progress
+
     lab = loaded.lab
-    total = len(lab.steps)
-    done = progress.completed_steps(lab_id) if progress is not None else {}
-    count = sum(1 for s in lab.steps if s.id in done)
-    if count == total:
-        helped = sum(1 for s in lab.steps if done[s.id].assisted)
-        extra = f", {helped} with help" if helped else ""
-        return Item(
-            "lab", lab_id, lab.title, section.id, "done", f"done: {total}/{total} steps{extra}"
-        )
-    if count:
-        return Item(
-            "lab", lab_id, lab.title, section.id, "started", f"started: {count}/{total} steps"
-        )
-    return Item("lab", lab_id, lab.title, section.id, "todo", f"to do: {total} steps")
+    summary = read_lab_progress(progress, lab_id, lab)
+    total, count = len(lab.steps), summary.count
+    if summary.state == "done":
+        helped = summary.assisted
+        detail = f"done: {total}/{total} steps" + (f", {helped} with help" if helped else "")
+    elif summary.state == "started":
+        detail = f"started: {count}/{total} steps"
+    else:
+        detail = f"to do: {total} steps"
+    return Item("lab", lab_id, lab.title, section.id, summary.state, detail)
 
 
 def quiz_item(

@@ -10,7 +10,6 @@ shown when the app starts, instead of stopping it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,17 +19,9 @@ from textual.binding import Binding, BindingType
 KEYMAP_FILE = "keymap.toml"
 
 
-def config_dir() -> Path:
-    """$DOCKERLAB_CONFIG_DIR, else the platform's user config folder for dockerlab."""
-    override = os.environ.get("DOCKERLAB_CONFIG_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("dockerlab", appauthor=False))
-
-
 def keymap_path() -> Path:
+    from dockerlab.paths import config_dir
+
     return config_dir() / KEYMAP_FILE
 
 

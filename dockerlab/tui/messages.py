@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from dockerlab.engine.events import EngineEvent, EngineState
+    from dockerlab.runner.machine import EngineEvent, EngineState
     from dockerlab.tui.course_map import CourseData
 
 

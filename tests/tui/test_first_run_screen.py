@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from dockerlab.tui.app import DockerLabApp
 from dockerlab.tui.screens.home import HomeScreen
-from tests.tui.conftest import offline_app, until
+from tests.tui.conftest import OfflineEngine, offline_app, until
 
 pytestmark = pytest.mark.usefixtures("fixture_course")
 
@@ -75,4 +75,4 @@ async def test_first_run_shows_findings_and_prepares_missing_images_with_a_bar(
         )
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
-    assert DockerLabApp().state.welcomed  # not shown again next time
+    assert DockerLabApp(engine=OfflineEngine()).state.welcomed  # not shown again next time

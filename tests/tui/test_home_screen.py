@@ -20,7 +20,7 @@ from dockerlab.tui.screens.quiz import QuizScreen
 from dockerlab.tui.screens.theory import TheoryScreen
 from dockerlab.tui.screens.too_small import TooSmallScreen
 from dockerlab.tui.widgets.course_list import CourseList
-from tests.tui.conftest import offline_app, until
+from tests.tui.conftest import OfflineEngine, offline_app, until
 
 pytestmark = pytest.mark.usefixtures("fixture_course")
 
@@ -139,7 +139,7 @@ async def test_command_palette_offers_every_action_of_the_screen_and_the_course(
     app = offline_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, app)
-        titles = {c.title for c in binding_commands(app, app.screen)}
+        titles = {c.title for c in binding_commands(app.screen, app.run_palette_action)}
         assert {"Do next", "Help", "Light/dark theme", "Check this machine"} <= titles
         course = {c.title for c in course_commands(app)}
         assert "Lab: Run a Private Docker Registry" in course
@@ -150,7 +150,7 @@ async def test_command_palette_offers_every_action_of_the_screen_and_the_course(
         await until(pilot, lambda: "Run a Private" in _palette_choice(app), what="the match")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, LabScreen), what="the lab")
-        lab_titles = {c.title for c in binding_commands(app, app.screen)}
+        lab_titles = {c.title for c in binding_commands(app.screen, app.run_palette_action)}
         assert {
             "Hint",
             "Solution",
@@ -199,7 +199,7 @@ async def test_no_color_and_themes(monkeypatch: pytest.MonkeyPatch) -> None:
         await pilot.press("ctrl+t")
         assert app.theme != before
         assert app.theme in ("textual-light", "textual-dark")
-    assert DockerLabApp().state.theme == app.theme  # remembered for next time
+    assert DockerLabApp(engine=OfflineEngine()).state.theme == app.theme  # remembered for next time
 
 
 async def test_status_line_says_why_the_engine_is_unreachable() -> None:
@@ -213,3 +213,32 @@ async def test_status_line_says_why_the_engine_is_unreachable() -> None:
         text = str(app.screen.query_one(StatusLine).render())
         assert "✗ Docker engine unreachable: no Docker engine is running here" in text
         assert "retrying in 2 s" in text
+
+
+async def test_the_offline_app_asks_no_engine_on_any_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine is passed in: the offline app asks its fake nothing, and no other connection
+    to a real engine is ever made (home, a lab, a page, a quiz, help, the welcome screen's
+    absence included)."""
+    from dockerlab.engine.client import Engine
+
+    def no_engine(self: Engine) -> object:
+        raise AssertionError("the offline app connected to an engine")
+
+    monkeypatch.setattr(Engine, "_connect", no_engine)
+    app = offline_app()
+    engine = app.engine
+    assert isinstance(engine, OfflineEngine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, app)
+        for key in ("lab:registry-basics", "page:docker-registry", "quiz:container-registries"):
+            app.open_item(key)
+            await until(pilot, lambda: not isinstance(app.screen, HomeScreen), what=key)
+            await pilot.pause(0.2)
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+    assert app.capabilities() == {"engine", "swarm"}
+    assert engine.asked == 0

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
-    from dockerlab.tui.app import DockerLabApp
+    from dockerlab.tui.host import AppHost
 
 
 class BaseScreen(Screen[Any]):
     """Workers here run with exit_on_error=False; their errors end up in one notification."""
 
     @property
-    def lab_app(self) -> DockerLabApp:
-        from dockerlab.tui.app import DockerLabApp
-
-        assert isinstance(self.app, DockerLabApp)
-        return self.app
+    def lab_app(self) -> AppHost:
+        """The app, as screens see it (tui/host.py): screens never import the app."""
+        return cast("AppHost", self.app)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

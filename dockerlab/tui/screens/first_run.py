@@ -19,7 +19,7 @@ from dockerlab.tui.screens.base import BaseScreen
 from dockerlab.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from dockerlab.engine.doctor import DoctorReport, Finding
+    from dockerlab.runner.machine import DoctorReport, Finding
 
 WELCOME = (
     "Welcome to dockerlab. You learn container registries here by doing: every lab step runs "
@@ -108,9 +108,7 @@ class FirstRunScreen(BaseScreen):
         name="checking this machine",
     )
     def start_doctor(self) -> None:
-        from dockerlab.engine.doctor import run_doctor
-
-        self.post_message(DoctorDone(run_doctor(self.lab_app.engine)))
+        self.post_message(DoctorDone(self.lab_app.machine.doctor()))
 
     @on(DoctorDone)
     def _doctor_done(self, message: DoctorDone) -> None:
@@ -154,8 +152,7 @@ class FirstRunScreen(BaseScreen):
         thread=True, exclusive=True, exit_on_error=False, group="prepare", name="preparing images"
     )
     def prepare(self, refs: list[str], hub: bool) -> None:
-        from dockerlab.engine.client import EngineError, EngineUnavailable
-        from dockerlab.engine.images import prepare
+        from dockerlab.runner.machine import EngineError, EngineUnavailable
 
         total = len(refs)
         for done, ref in enumerate(refs):
@@ -165,7 +162,7 @@ class FirstRunScreen(BaseScreen):
                 self.post_message(PrepareProgress(line, done, total))
 
             try:
-                prepare(self.lab_app.engine, [ref], hub=hub, progress=report)
+                self.lab_app.machine.prepare(ref, hub=hub, progress=report)
             except (EngineError, EngineUnavailable) as exc:
                 self.post_message(PrepareProgress(f"{ref}: {exc}", done, total, True, str(exc)))
                 return

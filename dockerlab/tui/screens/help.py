@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -38,12 +38,13 @@ INTRO = (
 )
 
 
-def keys_table(keymap: dict[str, str], display: Callable[[Binding], str]) -> Group:
-    """Every binding with an id, grouped by where it works, with the keys the keymap gives it."""
-    from dockerlab.tui.commands import binding_classes
-
+def keys_table(
+    classes: Iterable[Any], keymap: dict[str, str], display: Callable[[Binding], str]
+) -> Group:
+    """Every binding with an id of these classes, grouped by where it works, with the keys the
+    keymap gives it."""
     parts: list[Text | Table] = []
-    for cls in binding_classes():
+    for cls in classes:
         rows = [b for b in cls.BINDINGS if isinstance(b, Binding) and b.id]
         if not rows:
             continue
@@ -67,13 +68,18 @@ class HelpScreen(BaseScreen):
         Binding("escape,q", "back", "Back", id="help.back"),
     ]
 
+    def __init__(self, binding_classes: list[Any]) -> None:
+        super().__init__()
+        self.binding_classes = binding_classes  # the app's and every screen's (app.py)
+
     def compose(self) -> ComposeResult:
         from dockerlab.tui.keymap import keymap_path
 
         yield Static("Help — every key", id="help-title")
         with VerticalScroll(id="help-body"):
             yield Static(INTRO, id="help-intro")
-            yield Static(keys_table(self.lab_app.keymap, self.app.get_key_display), id="keys")
+            keys = keys_table(self.binding_classes, self.lab_app.keymap, self.app.get_key_display)
+            yield Static(keys, id="keys")
             yield Static(
                 Text.assemble(
                     ("\nChange a key: ", "bold"),

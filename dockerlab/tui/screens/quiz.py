@@ -296,11 +296,11 @@ class QuizScreen(BaseScreen):
         progress = self.lab_app.progress
         if progress is None:
             return
-        from dataclasses import replace
+        from dockerlab.runner.learner import save_quiz_attempt
 
-        record = replace(attempt, seed=self.seed)
+        seed = self.seed
         self.run_worker(
-            lambda: progress.record_quiz(record),
+            lambda: save_quiz_attempt(progress, attempt, seed),
             thread=True,
             group="progress",
             exit_on_error=False,

@@ -91,8 +91,10 @@ class TheoryScreen(BaseScreen):
     def _save_place(self, place: str) -> None:
         progress = self.lab_app.progress
         if progress is not None:
+            from dockerlab.runner.learner import save_place
+
             self.run_worker(
-                lambda: progress.set_last_place(place),
+                lambda: save_place(progress, place),
                 thread=True,
                 group="progress",
                 exit_on_error=False,

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
 
 class TooSmallScreen(Screen[None]):
     DEFAULT_CSS = """
@@ -23,8 +25,6 @@ class TooSmallScreen(Screen[None]):
         self._say()
 
     def _say(self) -> None:
-        from dockerlab.tui.app import MIN_HEIGHT, MIN_WIDTH
-
         w, h = self.app.size
         self.query_one(Static).update(
             f"dockerlab needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; "

@@ -9,14 +9,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from dockerlab.engine.events import EngineState
+    from dockerlab.runner.machine import EngineState
 
 
 def describe(state: EngineState | None) -> Text:
     """One line, symbols with words: never colour alone."""
     if state is None:  # the first frame: nothing imported that it does not need
         return Text("… Docker engine: asking", style="dim")
-    from dockerlab.engine.events import EngineDown
+    from dockerlab.runner.machine import EngineDown
 
     if isinstance(state, EngineDown):
         text = Text("✗ Docker engine unreachable: ", style="bold")
