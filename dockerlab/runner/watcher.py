@@ -87,6 +87,13 @@ class StepWatcher:
         with self._cond:
             return self._checking or self._wanted is not None
 
+    def settle(self, timeout: float) -> bool:
+        """Wait until no check runs or waits to run (True), at most `timeout` seconds (False)."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: not (self._checking or self._wanted is not None), timeout
+            )
+
     def follow(self, step: Step | None) -> None:
         """Watch `step` from now on (None: nothing). Does not check it: `request` does."""
         plan = plan_for(step.check, self.session.context()) if step is not None else None
@@ -94,9 +101,12 @@ class StepWatcher:
             self._step, self._plan = step, plan
             if step is None:
                 self._wanted = None
+            # changes from now on: what the files are now is the baseline
+            self._files_plan = plan
+            self._files_before = plan.signature() if plan is not None and plan.files else None
             polled = plan is not None and self.live
             self._next_poll = time.monotonic() + plan.poll_interval if plan and polled else None
-            self._cond.notify()
+            self._cond.notify_all()
         if self.live and self._thread is None and step is not None:
             self._thread = threading.Thread(target=self._run, name="checking the step", daemon=True)
             self._thread.start()
@@ -124,14 +134,14 @@ class StepWatcher:
         """End the watcher's thread (a check that runs still ends)."""
         with self._cond:
             self._stopped = True
-            self._cond.notify()
+            self._cond.notify_all()
 
     # -- inside, under the lock -------------------------------------------------------------------
     def _want(self, request: _Request) -> None:
         if self._step is None:
             return
         self._wanted = request if self._wanted is None else self._wanted.merge(request)
-        self._cond.notify()
+        self._cond.notify_all()
 
     def _changed(self) -> None:
         """A relevant change: check now and after each FOLLOW_UP delay (the last ones replaced)."""
@@ -197,6 +207,7 @@ class StepWatcher:
                 with self._cond:
                     self._checking = False
                     self.checks_run += 1
+                    self._cond.notify_all()
 
     def _check(self, step: Step, request: _Request) -> None:
         told = False
