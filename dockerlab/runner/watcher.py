@@ -21,7 +21,14 @@ from dockerlab.engine.events import EngineEvent, EngineState, EngineUp
 from dockerlab.model.lab import Step
 from dockerlab.runner.attempt import Attempt, Counting
 from dockerlab.runner.session import LabSession
-from dockerlab.runner.watch import FILE_POLL, FOLLOW_UP, FileSignature, WatchPlan, plan_for
+from dockerlab.runner.watch import (
+    FILE_POLL,
+    FOLLOW_UP,
+    FileSignature,
+    WatchPlan,
+    changed_files,
+    plan_for,
+)
 
 
 @dataclass(frozen=True)
@@ -160,29 +167,28 @@ class StepWatcher:
         if self._next_poll is not None and self._next_poll <= now and self._plan is not None:
             self._next_poll = now + self._plan.poll_interval
             self._want(_Request())
-        if now >= self._next_file_look:
+        if now >= self._next_file_look and self._plan is not None and self._plan.files:
             self._next_file_look = now + FILE_POLL
-            self._look_at_files(now)
+            self._look_at_files(self._plan, now)
 
-    def _look_at_files(self, now: float) -> None:
-        plan = self._plan
-        if plan is None or not plan.files:
-            self._files_plan, self._files_before = plan, None
-            return
+    def _look_at_files(self, plan: WatchPlan, now: float) -> None:
         signature = plan.signature()
         before = self._files_before if plan is self._files_plan else None
         self._files_plan, self._files_before = plan, signature
-        if before is not None and any(before.get(p, ()) != s for p, s in signature.items()):
+        if before is not None and changed_files(before, signature):
             self._follow_ups = [now + delay for delay in FOLLOW_UP]
             self._want(_Request())
 
-    def _wake_in(self, now: float) -> float:
-        times = [self._next_file_look]
+    def _wake_in(self, now: float) -> float | None:
+        """Seconds until the next timer (None: none; a request wakes the thread)."""
+        times = []
+        if self._plan is not None and self._plan.files:
+            times.append(self._next_file_look)
         if self._follow_ups:
             times.append(self._follow_ups[0])
         if self._next_poll is not None:
             times.append(self._next_poll)
-        return max(0.0, min(times) - now)
+        return max(0.0, min(times) - now) if times else None
 
     def _next(self) -> tuple[Step, _Request] | None:
         """Wait for the next check to run (None: stopped)."""

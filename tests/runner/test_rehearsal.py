@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def docker(*args: str) -> str:
 
 
 @pytest.fixture
-def bystanders(engine: Engine, unique: str) -> tuple[str, str, str]:
+def bystanders(engine: Engine, unique: str) -> Iterator[tuple[str, str, str]]:
     """An unrelated container, image and volume that no lab declared."""
     container, image, volume = (
         f"bystander-{unique}",
