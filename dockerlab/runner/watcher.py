@@ -111,8 +111,9 @@ class StepWatcher:
             # changes from now on: what the files are now is the baseline
             self._files_plan = plan
             self._files_before = plan.signature() if plan is not None and plan.files else None
-            polled = plan is not None and self.live
-            self._next_poll = time.monotonic() + plan.poll_interval if plan and polled else None
+            self._next_poll = None
+            if plan is not None and self.live:
+                self._next_poll = time.monotonic() + plan.poll_interval
             self._cond.notify_all()
         if self.live and self._thread is None and step is not None:
             self._thread = threading.Thread(target=self._run, name="checking the step", daemon=True)
