@@ -45,7 +45,8 @@ class _Request:
 
 
 class StepWatcher:
-    """Checks the step it `follow`s whenever something it depends on may have changed.
+    """Checks the step it `follow`s whenever something it depends on may have changed, until
+    an attempt completes it (then nothing, until the owner follows the next step).
 
     `on_attempt` hears each attempt as soon as its verdict is known (before the learner's record
     is written); `on_failure` hears an error that happened after that (the record could not be
@@ -222,6 +223,11 @@ class StepWatcher:
         def tell(attempt: Attempt) -> None:
             nonlocal told
             told = True
+            if attempt.completed:
+                with self._cond:  # done: nothing to check until the owner follows the next step
+                    if self._step is step:
+                        self._step = None
+                        self._wanted = None
             self._on_attempt(attempt)
 
         counting = Counting.ALWAYS if request.asked else Counting.PASS

@@ -217,6 +217,11 @@ def test_the_watcher_sees_a_watched_file_change_and_completes_the_step(
         assert passed.completed
         assert watcher.settle(DEADLINE)  # told first, written right after
         assert record(session, "write") == ((1, 0, 0), False)
+        # done: its follow-ups and requests check nothing until the next step is followed
+        assert watcher.step is None
+        watcher.request(asked=True)
+        assert not watcher.busy
+        assert record(session, "write") == ((1, 0, 0), False)
     finally:
         watcher.stop()
 
