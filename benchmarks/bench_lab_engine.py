@@ -19,8 +19,8 @@ import requests
 from benchmarks.common import machine, median_ms, timed, write_section
 from dockerlab.engine import Engine
 from dockerlab.model.loader import load_lab
+from dockerlab.runner.rehearsal import rehearse
 from dockerlab.runner.session import LabSession
-from dockerlab.runner.validate import validate
 
 LAB = Path(__file__).resolve().parent.parent / "labs" / "registry-basics"
 RUNS = 50
@@ -53,8 +53,8 @@ def main() -> None:
             session.solve(step)
         per_step = {}
         for step in loaded.lab.steps:
-            session.check(step)  # warm
-            per_step[step.id] = median_ms(timed(partial(session.check, step), RUNS))
+            session.peek(step)  # warm
+            per_step[step.id] = median_ms(timed(partial(session.peek, step), RUNS))
         ping = median_ms(timed(engine.ping, RUNS))
         http = median_ms(timed(lambda: requests.get("http://127.0.0.1:5000/v2/", timeout=5), RUNS))
         session.cleanup()
@@ -65,7 +65,7 @@ def main() -> None:
         for _ in range(3):
             ws = Path(tmp) / "val"
             t0 = time.perf_counter()
-            report = validate(LabSession(loaded, engine, workspace=ws, capabilities=caps))
+            report = rehearse(LabSession(loaded, engine, workspace=ws, capabilities=caps))
             val_times.append(time.perf_counter() - t0)
             assert report.ok, report
             ws_sh = Path(tmp) / "sh"

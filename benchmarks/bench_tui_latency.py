@@ -66,7 +66,7 @@ async def rearm(pilot: Any, screen: Any, step_id: str, undo: Callable[[], object
     screen.reload_progress()
     await wait(pilot, lambda: screen.step is not None and screen.step.id == step_id)
     await asyncio.sleep(SETTLE)
-    await wait(pilot, lambda: not screen._checking)
+    await wait(pilot, lambda: not screen.watcher.busy)
 
 
 async def run(trials: int) -> dict[str, Any]:

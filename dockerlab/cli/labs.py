@@ -13,8 +13,9 @@ from dockerlab.model.safetext import safe_text
 if TYPE_CHECKING:
     from dockerlab.checks.result import Result
     from dockerlab.model.lab import Lab, Step
+    from dockerlab.runner.attempt import Attempt
+    from dockerlab.runner.rehearsal import LabReport
     from dockerlab.runner.session import LabSession
-    from dockerlab.runner.validate import LabReport
 
 
 def _lab_args(p: argparse.ArgumentParser) -> None:
@@ -232,13 +233,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         step = _named_step(lab, args.step)
         if step is None:
             return EXIT_ERROR
-        result = session.check(step)
-        _print_result(f"{step.id}: {step.title}", result)
-        if result.passed:
-            session.complete(step, assisted=False)
+        # the output to diagnose is read first: a piped command has ended when it is checked
+        output = _read_output(args.output) if args.why and step.diagnoses else None
+        attempt = session.attempt(step, output=output)
+        _print_result(f"{step.id}: {step.title}", attempt.verdict)
         if args.why:
-            _print_why(session, step, result, args.output)
-        return _exit_for(result)
+            _print_why(session, attempt)
+        return _exit_for(attempt.verdict)
     if not _ensure_started(session):
         return EXIT_ERROR
     print(f"{lab.title}")
@@ -250,18 +251,17 @@ def cmd_check(args: argparse.Namespace) -> int:
             how = "done with the solution run for you" if records[step.id].assisted else "done"
             print(f"✓ {step.id}: {step.title} ({how})")
             continue
-        result = session.check(step)
-        _print_result(f"{step.id}: {step.title}", result)
-        if not result.passed:
-            if step.hints and result.status.value == "fail":
+        attempt = session.attempt(step)
+        _print_result(f"{step.id}: {step.title}", attempt.verdict)
+        if not attempt.passed:
+            if step.hints and attempt.status.value == "fail":
                 print(f"   hint: {step.hints[0]}")
             print(f"   instructions: {_command_for(session, args, 'show', lab.id, step.id)}")
-            return _exit_for(result)
-        session.complete(step, assisted=False)
-        last = result
+            return _exit_for(attempt.verdict)
+        last = attempt.verdict
     if last is None:
         final = lab.steps[-1]
-        last = session.check(final)
+        last = session.attempt(final, completes=False).verdict  # done already: counted only
         _print_result(f"final state ({final.id})", last)
         if not last.passed:
             return _exit_for(last)
@@ -283,10 +283,10 @@ def _read_output(source: str | None) -> str | None:
     return None
 
 
-def _print_why(session: LabSession, step: Step, result: Result, source: str | None) -> None:
+def _print_why(session: LabSession, attempt: Attempt) -> None:
     """What an author (or a curious learner) needs to see: the raw check detail and which of
     the step's diagnoses the output of the last command matches."""
-    lab = session.lab
+    lab, step, result = session.lab, attempt.step, attempt.verdict
     if result.detail:
         print(f"   observed: {result.detail}")
     for line in result.lines()[1:]:
@@ -294,14 +294,13 @@ def _print_why(session: LabSession, step: Step, result: Result, source: str | No
     if not step.diagnoses:
         print(f"Step '{step.id}' has no diagnoses.")
         return
-    output = _read_output(source)
-    if output is None:
+    if attempt.diagnoses is None:
         print(
             f"Step '{step.id}' has {len(step.diagnoses)} diagnoses; to see which matches, give "
             f"the output of what you ran: COMMAND 2>&1 | dockerlab check {lab.id} {step.id} --why"
         )
         return
-    found = session.diagnose(step, output)
+    found = attempt.diagnoses
     if not found:
         print(f"No diagnosis of step '{step.id}' matches this output. Patterns tried:")
         for d in step.diagnoses:
@@ -313,6 +312,8 @@ def _print_why(session: LabSession, step: Step, result: Result, source: str | No
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
+    from dockerlab.runner.attempt import Counting
+
     session = open_session(args)
     if session is None:
         return EXIT_ERROR
@@ -334,11 +335,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if bad is not None:
             print(f"✗ the solution command failed: {bad.command}", file=sys.stderr)
             return EXIT_FAIL
-        result = session.wait_for(step)
-        _print_result(f"{step.id}", result)
-        if not result.passed:
-            return _exit_for(result)
-        session.complete(step, assisted=True)
+        # the state the solution made, waited for; done with help (this session solved it)
+        attempt = session.attempt(step, wait=True, counting=Counting.NEVER)
+        _print_result(f"{step.id}", attempt.verdict)
+        if not attempt.passed:
+            return _exit_for(attempt.verdict)
     return EXIT_PASS
 
 
@@ -377,9 +378,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from dockerlab.model.loader import find_lab_files, load_lab
     from dockerlab.model.problems import ContentError
     from dockerlab.runner.catalog import lab_dirs
+    from dockerlab.runner.rehearsal import rehearse
     from dockerlab.runner.session import LabSession
     from dockerlab.runner.trust import check_trusted
-    from dockerlab.runner.validate import validate
 
     # no paths: the bundled course plus every --content pack; a lab id names its folder there
     files = find_lab_files([_lab_folder(p, lab_dirs()) for p in args.paths] or lab_dirs())
@@ -411,7 +412,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         check_trusted(file, "validate runs the lab's setup, every solution and its cleanup")
         workspace = args.workspace / loaded.lab.id if args.workspace else None
         session = LabSession(loaded, workspace=workspace)
-        report = validate(session, say=print, near_misses=args.near_misses)
+        report = rehearse(session, say=print, near_misses=args.near_misses)
         reports.append(report)
         print_report(report)
         failed = failed or not report.ok

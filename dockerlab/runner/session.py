@@ -24,6 +24,7 @@ from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
 from dockerlab.model.patterns import matches
 from dockerlab.runner import processes
+from dockerlab.runner.attempt import Attempt, Counting, OnVerdict
 from dockerlab.runner.capture import CaptureMissing, fill, record, waiting_for
 from dockerlab.runner.shell import CommandOutcome, OutputSink, run_shell
 from dockerlab.runner.state import LabState
@@ -51,6 +52,7 @@ class LabSession:
         self.workspace = workspace or paths.workspace_for(self.lab.id)
         self._capabilities = capabilities
         self.progress = progress
+        self._solved: set[str] = set()  # steps whose solution this session ran (until cleanup)
 
     # -- capabilities ---------------------------------------------------------------------
     @property
@@ -161,7 +163,9 @@ class LabSession:
         return outcomes
 
     def solve(self, step: Step, on_output: OutputSink | None = None) -> list[CommandOutcome]:
-        """Run a step's reference solution (the learner asked: recorded as assisted)."""
+        """Run a step's reference solution (the learner asked: the step, once it passes, is
+        recorded as done with help)."""
+        self._solved.add(step.id)
         return self.run_all(self.filled(step).solution, on_output)
 
     # -- captured values ----------------------------------------------------------------------
@@ -177,16 +181,47 @@ class LabSession:
         return fill(step, LabState.load(self.workspace).captured)
 
     # -- checking ---------------------------------------------------------------------------
-    def check(self, step: Step) -> Result:
-        """Evaluate the step's check against the engine now, and count the attempt."""
-        result = self._evaluate(step)
+    def attempt(
+        self,
+        step: Step,
+        *,
+        counting: Counting = Counting.ALWAYS,
+        completes: bool = True,
+        output: str | None = None,
+        wait: bool = False,
+        on_verdict: OnVerdict | None = None,
+    ) -> Attempt:
+        """Check `step` now (with `wait`: until it passes or the step's timeout), count the
+        attempt as `counting` says, record the step done when it passed (`completes`; done with
+        help when this session ran its solution), and diagnose `output` (the learner's last
+        command's) when given. `on_verdict` hears the attempt before anything is written."""
+        result = self.wait_for(step) if wait else self._evaluate(step)
+        completed = result.passed and completes
+        diagnoses = None if output is None else tuple(self.diagnose(step, output) if output else ())
+        done = Attempt(
+            step=step,
+            verdict=result,
+            completed=completed,
+            assisted=completed and step.id in self._solved,
+            counted=counting is Counting.ALWAYS or (counting is Counting.PASS and result.passed),
+            diagnoses=diagnoses,
+        )
+        if on_verdict is not None:
+            on_verdict(done)
         if self.progress is not None:
-            self.progress.record_attempt(self.lab.id, step.id, result.status.value)
-        return result
+            if done.counted:
+                self.progress.record_attempt(self.lab.id, step.id, result.status.value)
+            if done.completed:
+                from dockerlab.progress.hashing import content_hash
+
+                self.progress.record_step(
+                    self.lab.id, step.id, content_hash=content_hash(step), assisted=done.assisted
+                )
+        return done
 
     def peek(self, step: Step) -> Result:
-        """Evaluate the step's check now without counting it as the learner's attempt
-        (live verification re-checks on every relevant engine event)."""
+        """The step's check now, nothing counted or recorded (the rehearsal's near misses, a
+        benchmark); a learner's check is an `attempt`."""
         return self._evaluate(step)
 
     def wait_for(self, step: Step, timeout: float | None = None, interval: float = 0.25) -> Result:
@@ -236,14 +271,6 @@ class LabSession:
         if self.progress is None:
             return set()
         return set(self.progress.completed_steps(self.lab.id))
-
-    def complete(self, step: Step, *, assisted: bool) -> None:
-        if self.progress is not None:
-            from dockerlab.progress.hashing import content_hash
-
-            self.progress.record_step(
-                self.lab.id, step.id, content_hash=content_hash(step), assisted=assisted
-            )
 
     def current_step(self) -> Step | None:
         """The first step not done yet (None when the lab is complete)."""
@@ -298,6 +325,7 @@ class LabSession:
         for host_path in self.lab.cleanup.host_paths:
             _remove(Path(host_path).expanduser(), report, host_path, self.engine)
         LabState.clear(self.workspace)
+        self._solved.clear()
         return report
 
     def leftovers(self) -> list[str]:

@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -91,3 +92,41 @@ def run_shell(
         seconds=time.monotonic() - started,
         timed_out=timed_out,
     )
+
+
+def run_on_terminal(command: str, cwd: Path, env: dict[str, str] | None = None) -> CommandOutcome:
+    """Run `command` with bash on this process's terminal (sudo opens it for its prompt),
+    echoing its output as it comes and keeping it. Ctrl+C stops the command, not the caller:
+    the exit code is None then."""
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        ["bash", "-c", script_for(command)],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    code: int | None
+    try:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            lines.append(line)
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.kill()
+        proc.wait()
+        lines.append("(stopped with Ctrl+C)\n")
+        code = None
+    return CommandOutcome(command, code, "".join(lines), time.monotonic() - started)
+
+
+def open_shell(cwd: Path, env: dict[str, str] | None = None) -> None:
+    """The learner's own shell ($SHELL, else bash) in `cwd`, on this process's terminal, until
+    they leave it."""
+    shell = os.environ.get("SHELL") or "/bin/bash"
+    subprocess.run([shell], cwd=cwd, env={**os.environ, **(env or {})}, check=False)

@@ -497,7 +497,7 @@ def _processes_in(folder: Path) -> list[str]:
 def test_validate_stops_the_receiver_and_removes_every_image_it_built(
     engine: Engine, tmp_path: Path
 ) -> None:
-    from dockerlab.runner.validate import validate
+    from dockerlab.runner.rehearsal import rehearse
 
     workspace = tmp_path / "hub-automation"
     s = LabSession(load_lab(LAB), engine, workspace=workspace)
@@ -507,7 +507,7 @@ def test_validate_stops_the_receiver_and_removes_every_image_it_built(
         if "[repository-link] after" in message:  # the receiver runs between the steps
             seen.extend(_processes_in(workspace))
 
-    report = validate(s, receiver_running)
+    report = rehearse(s, receiver_running)
     assert report.ok, [(st.step_id, st.problem) for st in report.steps] + [report.problem]
     assert any("receiver.py" in line for line in seen), seen
     assert report.cleanup is not None

@@ -20,8 +20,8 @@ from dockerlab.model.lab import Lab
 from dockerlab.model.loader import find_lab_files, load_lab
 from dockerlab.model.variables import GO_TEMPLATE_WORDS, PLACEHOLDER
 from dockerlab.paths import bundled_labs
+from dockerlab.runner.rehearsal import LabReport, rehearse
 from dockerlab.runner.session import LabSession
-from dockerlab.runner.validate import LabReport, validate
 
 LAB_FILES = find_lab_files([bundled_labs()])
 LAB_IDS = [path.parent.name for path in LAB_FILES]
@@ -158,7 +158,7 @@ def test_lab_validates_on_the_real_engine(engine: Engine, tmp_path: Path, path: 
             "the near misses push and pull with skopeo: install it (apt-get install skopeo)"
         )
     # the near-miss matrix too: each step's mistakes must fail, its other ways must pass
-    report = validate(session, near_misses=True)
+    report = rehearse(session, near_misses=True)
     assert report.ok, summary(report)
     for step in report.steps:
         assert step.before_waived or (step.before and step.before.status is Status.FAIL), (

@@ -135,7 +135,7 @@ def test_checks_run_for_untrusted_labs_but_command_checks_are_refused(tmp_path: 
         ),
     )
     session = _session(lab, tmp_path)
-    result = session.check(session.lab.steps[0])
+    result = session.attempt(session.lab.steps[0]).verdict
     assert result.status is Status.ERROR
     assert (
         "the check of step 'run-box' runs a shell command (a `command` check), and labs from"
@@ -156,9 +156,9 @@ def test_checks_run_for_untrusted_labs_but_command_checks_are_refused(tmp_path: 
 """,
         ),
     )
-    assert _session(file_only, tmp_path).check(load_lab(file_only).lab.steps[0]).passed
+    assert _session(file_only, tmp_path).attempt(load_lab(file_only).lab.steps[0]).passed
     trust.trust(tmp_path / "pack")
-    assert session.check(session.lab.steps[0]).passed
+    assert session.attempt(session.lab.steps[0]).verdict.passed
     assert (tmp_path / "ws" / "ran.txt").exists()  # trusted: the command check ran
 
 

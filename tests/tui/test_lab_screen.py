@@ -224,3 +224,42 @@ async def test_a_lab_from_an_untrusted_folder_runs_nothing_and_says_how_to_trust
             what="the refusal",
         )
         assert not (screen.session.workspace / "ran-anyway").exists()  # type: ignore[union-attr]
+
+
+async def test_the_watchers_verdicts_show_in_the_panel_and_a_completed_step_ticks_off() -> None:
+    """What the runner's watcher tells (a `Checked` message) is all the screen shows: a verdict
+    with its diagnoses, kept by a later verdict that diagnosed nothing, and a completion."""
+    from dockerlab.checks.result import Result
+    from dockerlab.model.lab import Diagnosis
+    from dockerlab.runner.attempt import Attempt
+    from dockerlab.tui.screens.lab import Checked
+    from dockerlab.tui.widgets.feedback import CheckPanel
+    from dockerlab.tui.widgets.step_list import StepList
+
+    app = offline_app(open="lab:registry-basics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, LabScreen) and app.screen.step is not None,
+            what="the lab",
+        )
+        screen = app.screen
+        assert isinstance(screen, LabScreen)
+        step = screen.step
+        assert step is not None
+        panel = screen.query_one(CheckPanel)
+        why = Diagnosis(pattern="bind", explanation="Port taken.")
+        screen.post_message(Checked(Attempt(step, Result.fail("not there"), diagnoses=(why,))))
+        await until(pilot, lambda: "Why: Port taken." in str(panel.render()), what="the verdict")
+        assert "✗ not yet: not there" in str(panel.render())
+        screen.post_message(Checked(Attempt(step, Result.fail("still not there"))))
+        await until(pilot, lambda: "still not there" in str(panel.render()), what="the recheck")
+        assert "Why: Port taken." in str(panel.render())  # nothing diagnosed: kept
+        other = screen.session.lab.steps[1]  # type: ignore[union-attr]
+        screen.post_message(Checked(Attempt(other, Result.ok("yes"), completed=True)))
+        screen.post_message(Checked(Attempt(step, Result.ok("yes"), completed=True)))
+        await until(pilot, lambda: step.id in screen.done, what="the tick")
+        assert other.id not in screen.done  # not the current step: ignored
+        assert [r.mark for r in screen.query_one(StepList).rows[:2]] == ["done", "current"]
+        log = "\n".join(screen.query_one("#output").lines)  # type: ignore[attr-defined]
+        assert f"✓ Step 1 done: {step.title}" in log

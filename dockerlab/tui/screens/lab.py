@@ -1,10 +1,12 @@
 """The lab screen: steps, the current step's instructions, a command bar that runs in the lab
-workspace, hints, the solution, and live verification.
+workspace, hints, the solution, and live checking.
 
-The screen is made of parts, one module each: `lab_lifecycle` opens and resets the lab,
-`lab_commands` runs the learner's commands (the command bar, the output log, the solution, a
-shell), `lab_verify` checks the current step live. This module lays the screen out and shows the
-steps, the instructions, hints and the solution.
+The screen is made of widgets that own their state: `StepList` (the steps), `StepPanel` (the
+current step's instructions, verdict, hints and solution), the output `Log` and `CommandRow`
+(the command bar, the solution and a shell). The screen hands them what to show and hears
+from them by messages. The runner does the work: `open_lab`/`reset_lab` open and reset the
+lab, a `StepWatcher` checks the current step live (each check a `LabSession.attempt`) and
+tells the screen, by a `Checked` message, what it found.
 """
 
 from __future__ import annotations
@@ -15,32 +17,68 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Log, Markdown, Static
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Footer, Log, Static
 
 from dockerlab.model.safetext import safe_text
-from dockerlab.runner.watch import plan_for
-from dockerlab.tui.screens.lab_commands import LabCommands
-from dockerlab.tui.screens.lab_lifecycle import LabLifecycle
-from dockerlab.tui.screens.lab_verify import LiveVerification
+from dockerlab.tui.messages import EngineActivity, EngineStateChanged
+from dockerlab.tui.screens.base import BaseScreen
+from dockerlab.tui.screens.confirm import ConfirmScreen
 from dockerlab.tui.text import plural
 from dockerlab.tui.widgets.command_bar import CommandBar
-from dockerlab.tui.widgets.feedback import CheckPanel, HintPanel
+from dockerlab.tui.widgets.command_row import CommandRow
 from dockerlab.tui.widgets.status_line import StatusLine
 from dockerlab.tui.widgets.step_list import StepList, StepRow
+from dockerlab.tui.widgets.step_panel import StepPanel
 
 if TYPE_CHECKING:
-    from dockerlab.checks.result import Result
     from dockerlab.model.lab import Step
     from dockerlab.progress.store import ProgressStore
+    from dockerlab.runner.attempt import Attempt
+    from dockerlab.runner.opening import OpenedLab
     from dockerlab.runner.session import LabSession
+    from dockerlab.runner.watcher import StepWatcher
 
 
-class LabScreen(LabLifecycle, LabCommands, LiveVerification):
-    """One lab. `completed_shown_at` (step id → perf_counter) is when a step was drawn done."""
+class LabReady(Message, bubble=False):
+    def __init__(self, opened: OpenedLab) -> None:
+        super().__init__()
+        self.opened = opened
+
+
+class LabUnavailable(Message, bubble=False):
+    def __init__(self, why: str) -> None:
+        super().__init__()
+        self.why = why
+
+
+class LabReset(Message, bubble=False):
+    pass
+
+
+class Checked(Message, bubble=False):
+    """The watcher checked a step (maybe no longer the current one)."""
+
+    def __init__(self, attempt: Attempt) -> None:
+        super().__init__()
+        self.attempt = attempt
+
+
+class CheckFailed(Message, bubble=False):
+    """A check's verdict came, but the learner's record could not be written."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
+class LabScreen(BaseScreen):
+    """One lab. `done` (step id → done with help), `changed` (done, but the step's content
+    changed since); `completed_shown_at` (step id → perf_counter) is when a step was drawn done."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     follows_engine = True
@@ -61,14 +99,10 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
         super().__init__()
         self.lab_id = lab_id
         self.session: LabSession | None = None
+        self.watcher: StepWatcher | None = None
         self.step: Step | None = None
-        self.done: dict[str, bool] = {}  # step id -> done with help
-        self.changed: set[str] = set()  # done, but the step's content changed since
-        self.assisted_now: set[str] = set()
-        self.hints_shown = 0
-        self.solution_shown = False
-        self.last_result: Result | None = None
-        self.diagnoses: list[str] = []
+        self.done: dict[str, bool] = {}
+        self.changed: set[str] = set()
         self.completed_shown_at: dict[str, float] = {}
 
     # -- layout --------------------------------------------------------------------------------
@@ -78,28 +112,140 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
             yield Static("", id="watching")
         with Horizontal(id="lab-body"):
             yield StepList(id="steps")
-            with Vertical(id="lab-main"):
-                with VerticalScroll(id="instructions-scroll"):
-                    yield Markdown("Opening the lab…", id="instructions")
-                with VerticalScroll(id="feedback"):
-                    yield CheckPanel(id="check")
-                    yield HintPanel(id="hints")
+            yield StepPanel(id="lab-main")
         yield Log(id="output", max_lines=2000)
-        with Horizontal(id="command-row"):
-            yield Static("$", id="command-prompt")
-            yield CommandBar(id="command")
+        yield CommandRow(id="command-row")
         yield StatusLine()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(CommandBar).focus()
-        self.query_one(CheckPanel).show(None)
-        self.query_one(HintPanel).show([], 0, None)
         self.open_lab()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
 
     @property
     def progress(self) -> ProgressStore | None:
         return self.lab_app.progress
+
+    @property
+    def running(self) -> str | None:
+        """The command that runs (None: none)."""
+        return self.query_one(CommandRow).running
+
+    def write_line(self, line: str) -> None:
+        self.query_one(Log).write_line(line)
+
+    @on(CommandRow.Output)
+    def _output(self, message: CommandRow.Output) -> None:
+        self.write_line(message.line)
+
+    # -- opening and resetting -------------------------------------------------------------------
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="lab-open", name="opening the lab"
+    )
+    def open_lab(self) -> None:
+        from dockerlab.model.problems import ContentError
+        from dockerlab.runner.opening import open_lab
+
+        app = self.lab_app
+        loaded = app.course.labs.get(self.lab_id) if app.course is not None else None
+        if loaded is None:
+            self.post_message(LabUnavailable(f"There is no lab '{self.lab_id}' here yet."))
+            return
+        try:
+            opened = open_lab(
+                loaded,
+                engine=app.engine,
+                capabilities=app.capabilities(),
+                progress=app.progress,
+                overrides=app.options.overrides,
+                set_up=app.options.check_steps,
+                on_output=self._post_output,
+            )
+        except ContentError as err:
+            self.post_message(LabUnavailable(str(err)))
+            return
+        self.post_message(LabReady(opened))
+
+    def _post_output(self, line: str) -> None:
+        self.post_message(CommandRow.Output(line))
+
+    @on(LabUnavailable)
+    def _unavailable(self, message: LabUnavailable) -> None:
+        self.query_one(StepPanel).say(f"## This lab cannot open\n\n{message.why}")
+
+    @on(LabReady)
+    def _ready(self, message: LabReady) -> None:
+        from dockerlab.runner.watcher import StepWatcher
+
+        session = message.opened.session
+        self.session = session
+        self.watcher = StepWatcher(
+            session,
+            on_attempt=self._post_checked,
+            on_failure=self._post_check_failed,
+            live=self.lab_app.options.check_steps,
+        )
+        self.query_one(CommandRow).session = session
+        self.query_one("#lab-title", Static).update(f"Lab: {session.lab.title}")
+        if message.opened.missing:
+            lacks = ", ".join(message.opened.missing)
+            self.write_line(
+                f"! This lab needs what this machine lacks: {lacks} (F9 checks the machine)."
+            )
+        if message.opened.problem:
+            self.write_line(f"! {message.opened.problem}")
+        self.write_line(f"Ready. Commands you type below run in {session.workspace}")
+        self.reload_progress()
+
+    def action_reset(self) -> None:
+        if self.session is None:
+            return
+        c = self.session.lab.cleanup
+        owned = [
+            *c.containers,
+            *c.services,
+            *c.images,
+            *c.volumes,
+            *c.networks,
+            *c.paths,
+            *c.host_paths,
+            *(f"login {r}" for r in c.logins),
+        ]
+        detail = (
+            (
+                "It removes what this lab created — " + ", ".join(owned) + " — and forgets "
+                "your progress in it. Nothing else is touched."
+            )
+            if owned
+            else ("It forgets your progress in this lab.")
+        )
+        self.app.push_screen(
+            ConfirmScreen(f"Reset the lab '{self.session.lab.title}'?", detail), self._reset_answer
+        )
+
+    def _reset_answer(self, yes: bool | None) -> None:
+        if yes:
+            self.write_line("Resetting the lab …")
+            self.reset_lab()
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="lab-open", name="resetting the lab"
+    )
+    def reset_lab(self) -> None:
+        from dockerlab.runner.opening import reset_lab
+
+        assert self.session is not None
+        if reset_lab(self.session, self._post_output):
+            self.post_message(LabReset())
+
+    @on(LabReset)
+    def _was_reset(self) -> None:
+        self.write_line("The lab is as new.")
+        self.reload_progress()
 
     # -- the learner's progress through the steps ----------------------------------------------
     def reload_progress(self) -> None:
@@ -116,66 +262,51 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
             for sid, r in records.items()
             if sid in steps and r.changed(content_hash(steps[sid]))
         }
-        self.assisted_now.clear()
         self.show_step(self._first_not_done())
-        self.request_check()
+        self._request_check()
 
     def _first_not_done(self) -> Step | None:
         assert self.session is not None
         return next((s for s in self.session.lab.steps if s.id not in self.done), None)
 
-    # -- showing a step ------------------------------------------------------------------------
     def show_step(self, step: Step | None, *, text_later: bool = False) -> None:
         """Make `step` the current one. With `text_later` the step list is redrawn at once and
         the instructions (Markdown: the slow part) right after, so a tick shows without delay."""
         assert self.session is not None
+        assert self.watcher is not None
         self.step = step
-        self.last_result = None
-        self.diagnoses = []
-        self.solution_shown = False
-        self.command_index = -1
-        self.hints_shown = 0
         lab = self.session.lab
+        hints = 0
         if step is not None and self.progress is not None:
-            self.hints_shown = min(self.progress.hints_revealed(lab.id, step.id), len(step.hints))
-        self.plan = plan_for(step.check, self.session.context()) if step is not None else None
+            hints = min(self.progress.hints_revealed(lab.id, step.id), len(step.hints))
+        self.watcher.follow(step)
         if step is not None:
             place = f"lab:{lab.id}/{step.id}"
             self.write_progress(lambda p: p.set_last_place(place))
         self._show_steps()
-        self._restart_poll()
-        if text_later:
-            self.call_after_refresh(self._show_text, step)
-        else:
-            self._show_text(step)
+        self.query_one(CommandRow).show_step(step)
+        self.query_one(StepPanel).show(step, self._text_of(step), hints, later=text_later)
+        plan = self.watcher.plan
+        watching = f"watching {plan.describe()}" if plan is not None else ""
+        self.query_one("#watching", Static).update(Text(safe_text(watching)))
+        self.refresh_bindings()  # hint/solution keys are off once the lab is done
 
-    def _show_text(self, step: Step | None) -> None:
-        """The current step's instructions and feedback (skipped when the step moved on)."""
+    def _text_of(self, step: Step | None) -> str:
+        """The step's instructions (with the values earlier steps captured), or the lab done."""
         assert self.session is not None
-        if step is not self.step:
-            return
         lab = self.session.lab
-        md = self.query_one(Markdown)
         if step is None:
             helped = sum(1 for assisted in self.done.values() if assisted)
             extra = f" ({plural(helped, 'step')} with help)" if helped else ""
-            md.update(
-                safe_text(
-                    f"## ✓ Lab complete\n\nYou did all {len(lab.steps)} steps of "
-                    f"*{lab.title}*{extra}.\n\nEscape goes back to the course map, where the "
-                    "next thing to do is waiting. Ctrl+R resets this lab to do it again."
-                )
+            return (
+                f"## ✓ Lab complete\n\nYou did all {len(lab.steps)} steps of "
+                f"*{lab.title}*{extra}.\n\nEscape goes back to the course map, where the "
+                "next thing to do is waiting. Ctrl+R resets this lab to do it again."
             )
-        else:
-            number = lab.steps.index(step) + 1
-            goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
-            text = self.session.filled(step).instructions  # with values earlier steps captured
-            md.update(
-                safe_text(f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{text}")
-            )
-        self.query_one("#instructions-scroll").scroll_home(animate=False)
-        self._show_feedback()
-        self.refresh_bindings()  # hint/solution keys are off once the lab is done
+        number = lab.steps.index(step) + 1
+        goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
+        text = self.session.filled(step).instructions
+        return f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{text}"
 
     def _show_steps(self) -> None:
         assert self.session is not None
@@ -192,26 +323,41 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
             rows.append(StepRow(number, safe_text(s.title), mark))
         self.query_one(StepList).show(rows)
 
-    def _show_feedback(self) -> None:
-        watching = f"watching {self.plan.describe()}" if self.plan is not None else ""
-        self.query_one("#watching", Static).update(Text(safe_text(watching)))
-        self.query_one(CheckPanel).show(self.last_result, self.diagnoses)
-        step = self.step
-        if step is None:
-            self.query_one(HintPanel).show([], 0, None)
-        else:
-            solution = [c.run for c in step.solution] if self.solution_shown else None
-            self.query_one(HintPanel).show(
-                step.hints[: self.hints_shown], len(step.hints), solution
-            )
-        shown = self.last_result is not None or (
-            step is not None and (self.hints_shown > 0 or self.solution_shown)
-        )
-        self.query_one("#feedback").display = shown
+    # -- checking: the watcher's verdicts ----------------------------------------------------------
+    def _request_check(self, *, asked: bool = False, output: str | None = None) -> None:
+        if self.watcher is not None:
+            self.watcher.request(asked=asked, output=output)
 
-    def _step_completed(self, step: Step) -> None:
+    def _post_checked(self, attempt: Attempt) -> None:  # from the watcher's thread
+        self.post_message(Checked(attempt))
+
+    def _post_check_failed(self, error: Exception) -> None:  # from the watcher's thread
+        self.post_message(CheckFailed(error))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        attempt = message.attempt
+        step = self.step
+        if step is None or attempt.step.id != step.id:
+            return  # the screen moved on
+        if attempt.completed:
+            self._step_completed(step, attempt.assisted)
+            return
+        diagnoses = attempt.diagnoses
+        explanations = None if diagnoses is None else [d.explanation for d in diagnoses]
+        self.query_one(StepPanel).show_verdict(attempt.verdict, explanations)
+
+    @on(CheckFailed)
+    def _check_failed(self, message: CheckFailed) -> None:
+        self.notify(
+            f"checking the step failed: {message.error}",
+            title="Something went wrong",
+            severity="error",
+            timeout=10,
+        )
+
+    def _step_completed(self, step: Step, assisted: bool) -> None:
         assert self.session is not None
-        assisted = step.id in self.assisted_now
         self.done[step.id] = assisted
         self.changed.discard(step.id)
         number = self.session.lab.steps.index(step) + 1
@@ -224,39 +370,64 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
             title = safe_text(self.session.lab.title)
             self.notify(f"Lab complete: {title}", title="✓ Well done", markup=False)
         else:
-            self.request_check()
+            self._request_check()
 
     def _stamp(self, step_id: str) -> None:
         self.completed_shown_at[step_id] = time.perf_counter()
 
-    # -- help: hints and solutions -----------------------------------------------------------------
+    @on(CommandRow.Done)
+    def _command_done(self, message: CommandRow.Done) -> None:
+        self._request_check(asked=True, output=message.output)
+
+    @on(EngineActivity)
+    def _engine_activity(self, message: EngineActivity) -> None:
+        if self.watcher is not None:
+            self.watcher.engine_event(message.event)
+
+    @on(EngineStateChanged)
+    def _engine_state(self, message: EngineStateChanged) -> None:
+        if self.watcher is not None:
+            self.watcher.engine_state(message.state)
+
+    # -- keys ------------------------------------------------------------------------------------
+    def action_check(self) -> None:
+        if self.step is None:
+            self.notify("Every step of this lab is done.")
+            return
+        self._request_check(asked=True, output=self.query_one(CommandRow).last_output)
+
     def action_hint(self) -> None:
-        step = self.step
-        if step is None:
-            return
-        if not step.hints:
-            self.notify("This step has no hints. F3 shows the solution.")
-            return
-        if self.hints_shown >= len(step.hints):
-            self.notify("That was the last hint. F3 shows the solution.")
-            return
-        index = self.hints_shown
-        self.hints_shown += 1
-        self._show_feedback()
-        lab_id, step_id = self.lab_id, step.id
+        self.query_one(StepPanel).reveal_hint()
+
+    @on(StepPanel.HintRevealed)
+    def _hint_revealed(self, message: StepPanel.HintRevealed) -> None:
+        lab_id, step_id, index = self.lab_id, message.step_id, message.index
         self.write_progress(lambda p: p.record_hint(lab_id, step_id, index))
-        self.query_one("#feedback").scroll_end(animate=False)
 
     def action_show_solution(self) -> None:
-        if self.step is None:
-            return
-        self.solution_shown = not self.solution_shown
-        self._show_feedback()
-        self.query_one("#feedback").scroll_end(animate=False)
+        self.query_one(StepPanel).toggle_solution()
 
-    # -- back ----------------------------------------------------------------------------------
+    def action_run_solution(self) -> None:
+        self.query_one(CommandRow).run_solution()
+
+    def action_use_command(self) -> None:
+        self.query_one(CommandRow).take_command()
+
+    def action_shell(self) -> None:
+        self.query_one(CommandRow).open_shell()
+
+    def action_clear_log(self) -> None:
+        self.query_one(Log).clear()
+
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("hint", "show_solution", "run_solution", "use_command") and (
+            self.step is None
+        ):
+            return None
+        return True
 
     # -- the learner's record, written off the UI thread ---------------------------------------
     def write_progress(self, write: Callable[[ProgressStore], None]) -> None:
@@ -267,10 +438,3 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
     def _write_progress(self, write: Callable[[ProgressStore], None]) -> None:
         assert self.progress is not None
         write(self.progress)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("hint", "show_solution", "run_solution", "use_command") and (
-            self.step is None
-        ):
-            return None
-        return True

@@ -14,9 +14,9 @@ from dockerlab.checks.result import Status
 from dockerlab.engine import Engine
 from dockerlab.model.loader import load_lab
 from dockerlab.progress.store import ProgressStore
+from dockerlab.runner.rehearsal import rehearse
 from dockerlab.runner.session import LabSession
 from dockerlab.runner.trust import trust
-from dockerlab.runner.validate import validate
 from tests.conftest import REPO, free_port
 
 pytestmark = pytest.mark.usefixtures("engine_lock")
@@ -66,7 +66,7 @@ def test_validate_shows_each_step_failing_before_and_passing_after(
         workspace=tmp_path / "ws",
         capabilities={"engine"},
     )
-    report = validate(session)
+    report = rehearse(session)
     assert report.ok, report
     assert [s.step_id for s in report.steps] == [s.id for s in session.lab.steps]
     for step in report.steps:
@@ -168,7 +168,7 @@ def test_validate_rejects_a_check_that_passes_before_the_solution(
 ) -> None:
     path = _lab(tmp_path, "      kind: image\n      ref: busybox:latest", "echo nothing")
     session = LabSession(load_lab(path), engine, workspace=tmp_path / "ws", capabilities={"engine"})
-    report = validate(session)
+    report = rehearse(session)
     assert not report.ok
     assert "already passes before the solution" in (report.steps[0].problem or "")
 
@@ -179,14 +179,14 @@ def test_validate_accepts_a_waived_step_and_reports_a_failing_solution(
     waived = "    passes_before_solution: busybox is prepared by dockerlab itself\n"
     path = _lab(tmp_path, "      kind: image\n      ref: busybox:latest", "echo ok", waived)
     session = LabSession(load_lab(path), engine, workspace=tmp_path / "ws", capabilities={"engine"})
-    assert validate(session).ok
+    assert rehearse(session).ok
     (tmp_path / "lab" / "lab.yaml").unlink()
     (tmp_path / "lab").rmdir()
     path = _lab(tmp_path, "      kind: file\n      path: made", "'echo oops >&2; exit 3'")
     session = LabSession(
         load_lab(path), engine, workspace=tmp_path / "ws2", capabilities={"engine"}
     )
-    report = validate(session)
+    report = rehearse(session)
     problem = report.steps[0].problem or ""
     assert "the solution failed" in problem
     assert "exit 3" in problem

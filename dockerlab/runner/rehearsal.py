@@ -1,4 +1,5 @@
-"""`dockerlab validate`: the instructor's end-to-end test of a lab, as Instruqt's `track test`.
+"""The rehearsal of a lab (`dockerlab validate`): the instructor's end-to-end test of a lab, as
+Instruqt's `track test`.
 
 Cleanup → setup → for each step: the check must FAIL (unless the step says why it may already
 pass), the solution runs, the check must PASS within the step's timeout → cleanup → nothing the
@@ -20,6 +21,7 @@ from dockerlab.checks.result import Result, Status
 from dockerlab.engine.client import EngineUnavailable
 from dockerlab.engine.ownership import CleanupReport
 from dockerlab.model.lab import NearMiss, Step
+from dockerlab.runner.attempt import Counting
 from dockerlab.runner.session import LabSession
 from dockerlab.runner.shell import CommandOutcome
 
@@ -149,11 +151,12 @@ def _settled_failure(session: LabSession, step: Step, miss: NearMiss) -> Result:
         time.sleep(0.25)
 
 
-def _validate_step(
+def _rehearse_step(
     session: LabSession, index: int, report: StepReport, say: Events, near_misses: bool
 ) -> None:
     step = session.lab.steps[index]
-    report.before = session.check(step)
+    # a check before the solution proves nothing done: counted, never completing the step
+    report.before = session.attempt(step, completes=False).verdict
     if step.passes_before_solution:
         report.before_waived = step.passes_before_solution
     elif report.before.status is Status.PASS:
@@ -174,7 +177,8 @@ def _validate_step(
     if failed is not None:
         report.problem = "the solution failed: " + _tail(failed)
         return
-    report.after = session.wait_for(step)
+    # as `dockerlab solve`: the state the solution made, waited for; done with help
+    report.after = session.attempt(step, wait=True, counting=Counting.NEVER).verdict
     say(f"  [{step.id}] after:  {report.after.status.value} — {report.after.message}")
     if not report.after.passed:
         report.problem = (
@@ -183,7 +187,7 @@ def _validate_step(
         )
 
 
-def validate(
+def rehearse(
     session: LabSession, say: Events | None = None, *, near_misses: bool = False
 ) -> LabReport:
     """Run the whole lab end to end (with each step's near misses first, when asked). Always
@@ -206,7 +210,7 @@ def validate(
                 t0 = time.monotonic()
                 step_report = StepReport(step.id, step.title)
                 report.steps.append(step_report)
-                _validate_step(session, index, step_report, say, near_misses)
+                _rehearse_step(session, index, step_report, say, near_misses)
                 step_report.seconds = time.monotonic() - t0
                 if not step_report.ok:
                     break
