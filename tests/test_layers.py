@@ -230,7 +230,6 @@ def test_no_module_imports_a_higher_floor() -> None:
     assert not (wrong := broken(higher_floor)), wrong
 
 
-@pytest.mark.xfail(strict=False, reason="issue 11: lab screen in progress")
 def test_tui_reaches_the_engine_and_progress_only_through_the_runner() -> None:
     assert not (wrong := broken(tui_past_the_runner)), wrong
 
@@ -328,15 +327,6 @@ def cycles() -> list[list[str]]:
     return strongly_connected(import_graph())
 
 
-# found on this branch: engine.bundle <-> engine.sources, and 13 modules of tui/ (the app,
-# commands.py and every screen) that import one another
-CYCLES_TODAY = (
-    "issue 11: import cycles are being removed (engine.bundle <-> engine.sources; tui.app, "
-    "tui.commands and the 11 modules of tui.screens)"
-)
-
-
-@pytest.mark.xfail(strict=False, reason=CYCLES_TODAY)
 def test_no_import_cycles_anywhere() -> None:
     """Counting imports inside functions and under TYPE_CHECKING: a loop is a loop to a reader
     and to a tool, whenever Python runs it."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from dockerlab.engine.client import Engine
 from dockerlab.model.loader import LoadedLab
 from dockerlab.runner.catalog import applicable_overrides
+from dockerlab.runner.learner import forget_lab
 from dockerlab.runner.session import LabSession
 from dockerlab.runner.shell import OutputSink
 from dockerlab.runner.trust import UntrustedContent
@@ -76,7 +77,7 @@ def reset_lab(session: LabSession, on_output: OutputSink) -> bool:
     for line in report.errors:
         on_output(f"! {line}")
     if session.progress is not None:
-        session.progress.reset(session.lab.id)
+        forget_lab(session.progress, session.lab.id)
     outcomes = session.start(on_output=on_output)
     bad = next((o for o in outcomes if not o.ok), None)
     if bad is not None:

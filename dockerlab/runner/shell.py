@@ -102,7 +102,7 @@ def run_on_terminal(command: str, cwd: Path, env: dict[str, str] | None = None) 
     proc = subprocess.Popen(
         ["bash", "-c", script_for(command)],
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env={**settings.current().environ(), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -129,4 +129,6 @@ def open_shell(cwd: Path, env: dict[str, str] | None = None) -> None:
     """The learner's own shell ($SHELL, else bash) in `cwd`, on this process's terminal, until
     they leave it."""
     shell = os.environ.get("SHELL") or "/bin/bash"
-    subprocess.run([shell], cwd=cwd, env={**os.environ, **(env or {})}, check=False)
+    subprocess.run(
+        [shell], cwd=cwd, env={**settings.current().environ(), **(env or {})}, check=False
+    )

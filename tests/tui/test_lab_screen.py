@@ -12,7 +12,7 @@ from textual.widgets import Input
 from dockerlab.progress.store import ProgressStore
 from dockerlab.tui.screens.home import HomeScreen
 from dockerlab.tui.screens.lab import LabScreen
-from tests.tui.conftest import make_app, offline_app, until
+from tests.tui.conftest import OFFLINE_CAPABILITIES, OfflineEngine, make_app, offline_app, until
 
 pytestmark = pytest.mark.usefixtures("fixture_course")
 
@@ -200,7 +200,13 @@ async def test_a_lab_from_an_untrusted_folder_runs_nothing_and_says_how_to_trust
     text = (FIXTURES / "labs" / "registry-basics" / "lab.yaml").read_text()
     (pack / "lab.yaml").write_text(text.replace("id: registry-basics", "id: pack-lab"))
     monkeypatch.setenv("DOCKERLAB_CONTENT", str(tmp_path / "pack"))
-    app = make_app(open="lab:pack-lab", follow_engine=False, engine_state=None)
+    app = make_app(
+        engine=OfflineEngine(),
+        capabilities=set(OFFLINE_CAPABILITIES),
+        open="lab:pack-lab",
+        follow_engine=False,
+        engine_state=None,
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await until(
             pilot,

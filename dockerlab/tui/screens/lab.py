@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,6 +26,7 @@ from textual.message import Message
 from textual.widgets import Footer, Log, Static
 
 from dockerlab.model.safetext import safe_text
+from dockerlab.runner.learner import save_hint, save_place
 from dockerlab.tui.messages import EngineActivity, EngineStateChanged
 from dockerlab.tui.screens.base import BaseScreen
 from dockerlab.tui.screens.confirm import ConfirmScreen
@@ -37,8 +39,8 @@ from dockerlab.tui.widgets.step_panel import StepPanel
 
 if TYPE_CHECKING:
     from dockerlab.model.lab import Step
-    from dockerlab.progress.store import ProgressStore
     from dockerlab.runner.attempt import Attempt
+    from dockerlab.runner.learner import ProgressStore
     from dockerlab.runner.opening import OpenedLab
     from dockerlab.runner.session import LabSession
     from dockerlab.runner.watcher import StepWatcher
@@ -204,17 +206,7 @@ class LabScreen(BaseScreen):
     def action_reset(self) -> None:
         if self.session is None:
             return
-        c = self.session.lab.cleanup
-        owned = [
-            *c.containers,
-            *c.services,
-            *c.images,
-            *c.volumes,
-            *c.networks,
-            *c.paths,
-            *c.host_paths,
-            *(f"login {r}" for r in c.logins),
-        ]
+        owned = self.session.lab.cleanup.described()
         detail = (
             (
                 "It removes what this lab created — " + ", ".join(owned) + " — and forgets "
@@ -252,16 +244,11 @@ class LabScreen(BaseScreen):
         """Read which steps are done from the learner's record and show the first one not done."""
         if self.session is None:
             return
-        from dockerlab.progress.hashing import content_hash
+        from dockerlab.runner.learner import read_lab_progress
 
-        records = self.progress.completed_steps(self.lab_id) if self.progress else {}
-        steps = {s.id: s for s in self.session.lab.steps}
-        self.done = {sid: r.assisted for sid, r in records.items() if sid in steps}
-        self.changed = {
-            sid
-            for sid, r in records.items()
-            if sid in steps and r.changed(content_hash(steps[sid]))
-        }
+        summary = read_lab_progress(self.progress, self.lab_id, self.session.lab)
+        self.done = dict(summary.done)
+        self.changed = set(summary.changed)
         self.show_step(self._first_not_done())
         self._request_check()
 
@@ -282,7 +269,7 @@ class LabScreen(BaseScreen):
         self.watcher.follow(step)
         if step is not None:
             place = f"lab:{lab.id}/{step.id}"
-            self.write_progress(lambda p: p.set_last_place(place))
+            self.write_progress(partial(save_place, place=place))
         self._show_steps()
         self.query_one(CommandRow).show_step(step)
         self.query_one(StepPanel).show(step, self._text_of(step), hints, later=text_later)
@@ -402,7 +389,7 @@ class LabScreen(BaseScreen):
     @on(StepPanel.HintRevealed)
     def _hint_revealed(self, message: StepPanel.HintRevealed) -> None:
         lab_id, step_id, index = self.lab_id, message.step_id, message.index
-        self.write_progress(lambda p: p.record_hint(lab_id, step_id, index))
+        self.write_progress(partial(save_hint, lab_id=lab_id, step_id=step_id, index=index))
 
     def action_show_solution(self) -> None:
         self.query_one(StepPanel).toggle_solution()
