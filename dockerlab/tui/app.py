@@ -50,6 +50,7 @@ class AppOptions:
     check_steps: bool = True  # set labs up and check their steps (off for snapshots)
     quiz_seed: int | None = None  # a fixed option order; None: a new order for every attempt
     quiz_file_order: bool = False  # options as the quiz file lists them (snapshots)
+    challenge: bool = False  # labs opened start in challenge mode (dockerlab --challenge)
 
 
 class DockerLabApp(App[int]):
@@ -332,6 +333,9 @@ def create_app(
         from dockerlab.model.variables import parse_var_args
 
         options = AppOptions(overrides=parse_var_args(args.app_vars))
+    if args is not None and getattr(args, "app_challenge", False):
+        options = options or AppOptions()
+        options.challenge = True
     return DockerLabApp(options)
 
 

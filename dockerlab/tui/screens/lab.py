@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Log, Markdown, Static
 
 from dockerlab.model.safetext import safe_text
+from dockerlab.progress.records import Mode
 from dockerlab.runner.watch import plan_for
 from dockerlab.tui.screens.lab_commands import LabCommands
 from dockerlab.tui.screens.lab_lifecycle import LabLifecycle
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from dockerlab.model.lab import Step
     from dockerlab.progress.store import ProgressStore
     from dockerlab.runner.session import LabSession
+
+
+CHALLENGE_LINE = "Challenge mode: work out the commands; F2 for a hint, F7 to show them."
 
 
 class LabScreen(LabLifecycle, LabCommands, LiveVerification):
@@ -55,6 +59,14 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
         Binding("ctrl+y", "use_command", "Take cmd", id="lab.use_command"),
         Binding("ctrl+l", "clear_log", "Clear output", id="lab.clear_log", show=False),
         Binding("ctrl+r", "reset", "Reset the lab", id="lab.reset", show=False),
+        Binding(
+            "f7",
+            "toggle_challenge",
+            "Challenge mode on/off",
+            id="lab.toggle_challenge",
+            show=False,
+            tooltip="F7: hide the commands in the instructions (challenge mode) or show them",
+        ),
     ]
 
     def __init__(self, lab_id: str) -> None:
@@ -169,7 +181,10 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
         else:
             number = lab.steps.index(step) + 1
             goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
-            text = self.session.filled(step).instructions  # with values earlier steps captured
+            if self.session.mode is Mode.CHALLENGE:
+                goal += f"*{CHALLENGE_LINE}*\n\n"
+            # with values earlier steps captured; in challenge mode without command blocks
+            text = self.session.instructions(step)
             md.update(
                 safe_text(f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{text}")
             )
@@ -253,6 +268,28 @@ class LabScreen(LabLifecycle, LabCommands, LiveVerification):
         self.solution_shown = not self.solution_shown
         self._show_feedback()
         self.query_one("#feedback").scroll_end(animate=False)
+
+    # -- challenge mode: the instructions without their commands ---------------------------------
+    def action_toggle_challenge(self) -> None:
+        """Switch the open lab between guided and challenge mode and keep the choice for it."""
+        session = self.session
+        if session is None:
+            return
+        mode = Mode.GUIDED if session.mode is Mode.CHALLENGE else Mode.CHALLENGE
+        session.mode = mode  # steps done from now on are recorded in this mode
+        lab_id = session.lab.id
+        self.write_progress(lambda p: p.set_lab_mode(lab_id, mode))
+        self._show_text(self.step)
+        if mode is Mode.CHALLENGE:
+            self.notify("Challenge mode: the commands are hidden. F2 hints, F3 the solution.")
+        else:
+            self.notify("Guided mode: the instructions show their commands again.")
+
+    def action_use_command(self) -> None:
+        if self.session is not None and self.session.mode is Mode.CHALLENGE:
+            self.notify("Challenge mode: no command to take. F2 gives a hint; F7 shows them.")
+            return
+        super().action_use_command()
 
     # -- back ----------------------------------------------------------------------------------
     def action_back(self) -> None:

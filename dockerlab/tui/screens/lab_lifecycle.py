@@ -3,6 +3,7 @@ created removed, progress forgotten, set up again) in thread workers of the grou
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -77,6 +78,11 @@ class LabLifecycle(BaseScreen):
                 self.post_message(LabUnavailable(str(err)))
                 return
         session = LabSession(loaded, engine=app.engine, capabilities=caps, progress=app.progress)
+        if app.options.challenge:  # dockerlab --challenge: the labs opened start in challenge mode
+            from dockerlab.progress.records import Mode, ProgressError
+
+            with contextlib.suppress(ProgressError):  # kept for the lab when the record can be
+                session.choose_mode(Mode.CHALLENGE)
         missing = session.missing_requirements()
         problem = None
         live = app.options.check_steps
