@@ -121,8 +121,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _lab_line(done: dict[str, StepRecord], catalog: Catalog, lab_id: str) -> str:
-    """ "2/5 steps done, changed since you did them: push, 1 with the solution shown"."""
-    from dockerlab.progress import content_hash
+    """ "2/5 steps done, changed since you did them: push, 1 with the solution shown, 1 in
+    challenge mode"."""
+    from dockerlab.progress import Mode, content_hash
 
     loaded = catalog.labs.get(lab_id)
     if loaded is None:
@@ -137,6 +138,9 @@ def _lab_line(done: dict[str, StepRecord], catalog: Catalog, lab_id: str) -> str
     assisted = sum(r.assisted for r in done.values())
     if assisted:
         line += f", {assisted} with the solution shown"
+    challenge = sum(r.mode is Mode.CHALLENGE for r in done.values())
+    if challenge:
+        line += f", {challenge} in challenge mode"
     return line
 
 

@@ -12,8 +12,13 @@ knows something is to be worked out there.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # the note left where command blocks were; true in the app and on the command line alike
 HIDDEN_NOTE = (
@@ -66,12 +71,17 @@ class CodeBlock:
         return not self.fenced or not self.language or self.language in SHELLS
 
 
-def code_blocks(markdown: str) -> list[CodeBlock]:
-    """Every code block of the text, in order, as the app's Markdown view finds them."""
+@functools.cache
+def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
+    return MarkdownIt("commonmark")
+
+
+def code_blocks(markdown: str) -> list[CodeBlock]:
+    """Every code block of the text, in order, as the app's Markdown view finds them."""
     blocks = []
-    for token in MarkdownIt("commonmark").parse(markdown):
+    for token in _parser().parse(markdown):
         if token.type in ("fence", "code_block") and token.map is not None:
             start, end = token.map
             blocks.append(CodeBlock(start, end, token.info.strip(), token.type == "fence"))
