@@ -75,7 +75,7 @@ class CodeBlock:
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").disable("inline")  # code blocks are blocks: no inline parse
 
 
 def code_blocks(markdown: str) -> list[CodeBlock]:
