@@ -3,12 +3,14 @@ it created removed, progress forgotten, set up again). Both are slow: call them 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dockerlab.engine.client import Engine
 from dockerlab.model.loader import LoadedLab
+from dockerlab.progress.records import Mode, ProgressError
 from dockerlab.runner.catalog import applicable_overrides
 from dockerlab.runner.session import LabSession
 from dockerlab.runner.shell import OutputSink
@@ -36,15 +38,22 @@ def open_lab(
     overrides: Mapping[str, str | int],
     set_up: bool,
     on_output: OutputSink,
+    challenge: bool = False,
 ) -> OpenedLab:
     """The session of `loaded` (reloaded with the overrides that apply to it), set up first when
-    `set_up` and it was not yet. Raises ContentError when the overrides do not fit the lab."""
+    `set_up` and it was not yet; in challenge mode, kept for the lab, with `challenge` (dockerlab
+    --challenge). Raises ContentError when the overrides do not fit the lab."""
     applicable = applicable_overrides(loaded.path, dict(overrides))
     if applicable:
         from dockerlab.model.loader import load_lab
 
         loaded = load_lab(loaded.path, applicable, capabilities)
     session = LabSession(loaded, engine=engine, capabilities=capabilities, progress=progress)
+    if challenge:
+        # the choice is kept for the lab when the record can be written; the session is in
+        # challenge mode all the same
+        with contextlib.suppress(ProgressError):
+            session.choose_mode(Mode.CHALLENGE)
     missing = session.missing_requirements()
     problem = None
     if set_up and not missing and not session.started:
