@@ -3,14 +3,12 @@ it created removed, progress forgotten, set up again). Both are slow: call them 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dockerlab.engine.client import Engine
 from dockerlab.model.loader import LoadedLab
-from dockerlab.progress.records import Mode, ProgressError
 from dockerlab.runner.catalog import applicable_overrides
 from dockerlab.runner.session import LabSession
 from dockerlab.runner.shell import OutputSink
@@ -50,6 +48,10 @@ def open_lab(
         loaded = load_lab(loaded.path, applicable, capabilities)
     session = LabSession(loaded, engine=engine, capabilities=capabilities, progress=progress)
     if challenge:
+        import contextlib
+
+        from dockerlab.runner.learner import Mode, ProgressError
+
         # the choice is kept for the lab when the record can be written; the session is in
         # challenge mode all the same
         with contextlib.suppress(ProgressError):
