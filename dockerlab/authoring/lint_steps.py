@@ -1,6 +1,7 @@
 """Lint of each step read from the file as written, so these warnings and errors appear even
-while other parts of the lab do not load yet: too few hints, and diagnoses whose `example:` (the
-real error text) their `pattern` does not match."""
+while other parts of the lab do not load yet: too few hints, instructions that are nothing but
+commands (challenge mode would show nothing), and diagnoses whose `example:` (the real error
+text) their `pattern` does not match."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def step_problems(src: Source) -> list[Problem]:
     for j, step in enumerate(as_list(as_mapping(src.data).get("steps"))):
         step = as_mapping(step)
         problems += _hints(src, j, step)
+        problems += _challenge(src, j, step)
         for k, diagnosis in enumerate(as_list(step.get("diagnoses"))):
             problems += _example(src, ("steps", j, "diagnoses", k), as_mapping(diagnosis))
     return problems
@@ -34,6 +36,26 @@ def _hints(src: Source, j: int, step: dict[object, object]) -> list[Problem]:
             where,
             f"step '{name}' has {have}; give at least two: a nudge first, the command last",
             key=count > 0,
+        )
+    ]
+
+
+def _challenge(src: Source, j: int, step: dict[object, object]) -> list[Problem]:
+    text = step.get("instructions")
+    if not isinstance(text, str) or not text.strip():
+        return []
+    from dockerlab.model.challenge import HIDDEN_NOTE, without_commands
+
+    if without_commands(text).replace(HIDDEN_NOTE, "").strip():
+        return []
+    name = step.get("id") if isinstance(step.get("id"), str) else f"#{j + 1}"
+    return [
+        warning(
+            src,
+            ("steps", j, "instructions"),
+            f"step '{name}' has only commands in its instructions, so challenge mode shows "
+            "nothing but its goal: say in words what to do and why",
+            key=True,
         )
     ]
 

@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a lab variable for the app, e.g. --var registry_port=5001",
     )
     parser.add_argument(
+        "--challenge",
+        action="store_true",
+        dest="app_challenge",
+        help="open the app with the labs you open in challenge mode: goals and explanations, "
+        "no commands (the hints and the solution still have them)",
+    )
+    parser.add_argument(
         "--context",
         metavar="NAME",
         help="the Docker context to use (as `docker --context`); else DOCKER_HOST, "
@@ -66,12 +73,20 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not choose_engine(args.context):
         return 2
     handler = getattr(args, "handler", None)
+    if args.app_challenge and handler is not None:
+        print(
+            "dockerlab: --challenge before a command is for the app; for a lab in a plain "
+            "terminal use `dockerlab show --challenge LAB`",
+            file=sys.stderr,
+        )
+        return 2
     if handler is None:
         from dockerlab.cli.app import open_app
 
         return open_app(args, parser)
     from dockerlab.engine.client import EngineError, EngineUnavailable
     from dockerlab.model.problems import ContentError
+    from dockerlab.progress.records import ProgressError
     from dockerlab.runner.trust import UntrustedContent
 
     try:
@@ -89,6 +104,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 2
     except UntrustedContent as exc:
         print(f"dockerlab: {exc}", file=sys.stderr)
+        return 2
+    except ProgressError as exc:
+        print(f"dockerlab: your progress record: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -19,8 +19,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "gradebook",
         help="merge a class's progress exports into one CSV and one HTML report",
         description="Each learner runs `dockerlab progress export -o NAME.json`; give all the "
-        "files here. Per learner: labs done, with help or not, quiz scores, time in the labs. "
-        "Per step: how many got it at the first try, with hints, with the solution.",
+        "files here. Per learner: labs done, with help or not, steps done in challenge mode, "
+        "quiz scores, time in the labs. Per step: how many got it at the first try, with "
+        "hints, with the solution, in challenge mode.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="exported progress files (JSON)")
     p.add_argument("--csv", metavar="OUT", help="write the CSV here (default gradebook.csv)")

@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         p.add_argument("step", nargs="?")
         _lab_args(p)
         p.set_defaults(handler=handler)
+        if name == "show":
+            _mode_args(p)
         if name == "check":
             p.add_argument(
                 "--why",
@@ -77,6 +79,31 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     _lab_args(p)
     p.set_defaults(handler=cmd_validate)
+
+
+def _mode_args(p: argparse.ArgumentParser) -> None:
+    """`show --challenge | --guided`: the learner's mode for the lab, kept from then on."""
+    modes = p.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--challenge",
+        dest="mode",
+        action="store_const",
+        const="challenge",
+        help="challenge mode for this lab from now on: steps show their goal and explanations "
+        "but no commands (the hints and the solution still have them); checks record it",
+    )
+    modes.add_argument(
+        "--guided",
+        dest="mode",
+        action="store_const",
+        const="guided",
+        help="guided mode for this lab from now on: steps show their commands",
+    )
+    p.add_argument(
+        "--hint",
+        action="store_true",
+        help="the step's next hint (one more each time, as F2 in the app), after those shown",
+    )
 
 
 def open_session(args: argparse.Namespace, *, with_progress: bool = True) -> LabSession | None:
@@ -184,10 +211,14 @@ def _named_step(lab: Lab, name: str) -> Step | None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from dockerlab.progress.records import Mode
+
     session = open_session(args)
     if session is None:
         return EXIT_ERROR
     lab = session.lab
+    if args.mode is not None:
+        session.choose_mode(Mode(args.mode))
     if args.step and _named_step(lab, args.step) is None:
         return EXIT_ERROR
     step = lab.step(args.step) if args.step else session.current_step()
@@ -199,9 +230,40 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(safe_text(f"{lab.title} — step {index}/{len(lab.steps)}: {step.title}"))
     if step.goal:
         print(safe_text(f"Goal: {step.goal}"))
+    if args.hint:
+        return _show_hints(session, args, step)
     print(f"(commands run in {session.workspace})\n")
-    print(safe_text(session.filled(step).instructions.strip()))
+    print(safe_text(session.instructions(step).strip()))
     print(f"\nCheck your work: {_command_for(session, args, 'check', lab.id, step.id)}")
+    if session.mode is Mode.CHALLENGE:
+        words = {
+            "a hint": ("show", "--hint", lab.id, step.id),
+            "the solution, run for you": ("solve", lab.id, step.id),
+            "the commands shown again": ("show", "--guided", lab.id, step.id),
+        }
+        print("Challenge mode: work out the commands yourself. Stuck?")
+        for what, command in words.items():
+            print(f"  {what + ':':<27} {_command_for(session, args, *command)}")
+    return EXIT_PASS
+
+
+def _show_hints(session: LabSession, args: argparse.Namespace, step: Step) -> int:
+    """The hints shown before and one more (recorded, as the app's F2 does); the solution
+    after the last."""
+    lab = session.lab
+    solve = _command_for(session, args, "solve", lab.id, step.id)
+    if not step.hints:
+        print(f"This step has no hints. The solution, run for you: {solve}")
+        return EXIT_PASS
+    progress = session.progress
+    seen = progress.hints_revealed(lab.id, step.id) if progress is not None else 0
+    shown = min(seen + 1, len(step.hints))
+    if progress is not None and seen < len(step.hints):
+        progress.record_hint(lab.id, step.id, shown - 1)
+    for number, hint in enumerate(step.hints[:shown], start=1):
+        print(safe_text(f"Hint {number} of {len(step.hints)}: {hint}"))
+    if shown == len(step.hints):
+        print(f"That was the last hint. The solution, run for you: {solve}")
     return EXIT_PASS
 
 

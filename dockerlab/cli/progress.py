@@ -121,7 +121,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _lab_line(store: ProgressStore, catalog: Catalog, lab_id: str) -> str:
-    """ "2/5 steps done, changed since you did them: push, 1 with the solution shown"."""
+    """ "2/5 steps done, changed since you did them: push, 1 with the solution shown, 1 in
+    challenge mode"."""
     from dockerlab.runner.learner import read_lab_progress
 
     loaded = catalog.labs.get(lab_id)
@@ -134,6 +135,8 @@ def _lab_line(store: ProgressStore, catalog: Catalog, lab_id: str) -> str:
             line += f", changed since you did them: {', '.join(summary.changed)}"
     if summary.assisted:
         line += f", {summary.assisted} with the solution shown"
+    if summary.challenge:
+        line += f", {summary.challenge} in challenge mode"
     return line
 
 

@@ -9,6 +9,7 @@ from dockerlab.progress.hashing import content_hash
 from dockerlab.progress.records import (
     AttemptCount,
     ImportSummary,
+    Mode,
     ProgressError,
     ProgressFileError,
     QuizAnswer,
@@ -23,6 +24,7 @@ __all__ = [
     "AttemptCount",
     "GradeColumn",
     "ImportSummary",
+    "Mode",
     "ProgressError",
     "ProgressFileError",
     "ProgressStore",

@@ -1,4 +1,5 @@
-"""The gradebook CSV: one row per learner, a learner column, one column per lab and per quiz.
+"""The gradebook CSV: one row per learner, a learner column, how many steps the learner did in
+challenge mode (without the instructions' commands), then one column per lab and per quiz.
 
 A lab's cell is the percent of its steps done when the lab's step ids are known (a GradeColumn
 from the catalogue), else the number of steps done (the header says which). A quiz's cell is the
@@ -14,9 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dockerlab.progress.records import Snapshot
+from dockerlab.progress.records import Mode, Snapshot
 
 LEARNER_HEADER = "learner"
+CHALLENGE_HEADER = "steps in challenge mode"
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,14 @@ class _Learner:
     name: str
     done: dict[str, set[str]] = field(default_factory=dict)  # lab id -> step ids done
     best: dict[str, float] = field(default_factory=dict)  # quiz id -> best percent
+    # (lab id, step id) -> done in challenge mode (in every export that has the step)
+    challenge: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def add(self, snapshot: Snapshot) -> None:
         for step in snapshot.steps:
             self.done.setdefault(step.lab_id, set()).add(step.step_id)
+            key = (step.lab_id, step.step_id)
+            self.challenge[key] = self.challenge.get(key, True) and step.mode is Mode.CHALLENGE
         for quiz in snapshot.quiz_attempts:
             self.best[quiz.quiz_id] = max(self.best.get(quiz.quiz_id, 0.0), quiz.percent)
 
@@ -93,9 +99,10 @@ def gradebook_table(
 ) -> list[list[str]]:
     """The gradebook as rows of cells: a header row, then one row per learner (by name)."""
     cols = grade_columns(snapshots, columns)
-    rows = [[LEARNER_HEADER, *(c.header for c in cols)]]
+    rows = [[LEARNER_HEADER, CHALLENGE_HEADER, *(c.header for c in cols)]]
     for learner in _learners(snapshots):
-        rows.append([learner.name, *(learner.cell(c) for c in cols)])
+        in_challenge = str(sum(learner.challenge.values()))
+        rows.append([learner.name, in_challenge, *(learner.cell(c) for c in cols)])
     return rows
 
 

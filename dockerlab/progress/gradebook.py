@@ -1,9 +1,10 @@
 """The room's gradebook: many learners' exports merged into one summary, as CSV and as HTML.
 
-Per learner: labs done (and how many without the reference solution), steps done with hints or
-with the solution, the best score of each quiz, and the time spent in the labs. Per step: how many
-learners did it, how many at the first try (no failed check, no hint, no solution), how many with
-hints, how many with the solution — where the room struggles.
+Per learner: labs done (and how many without the reference solution), steps done with hints, with
+the solution, in challenge mode (no commands in the instructions), the best score of each quiz,
+and the time spent in the labs. Per step: how many learners did it, how many at the first try (no
+failed check, no hint, no solution), how many with hints, with the solution, in challenge mode —
+where the room struggles.
 
 Time spent is an estimate: the record keeps moments (checks, hints, completions), not a session
 clock, so a lab's time is the span from its first recorded moment to its last.
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dockerlab.progress.records import Snapshot
+from dockerlab.progress.records import Mode, Snapshot
 
 
 @dataclass
@@ -28,6 +29,7 @@ class _StepState:
     assisted: bool = False
     hints: int = 0
     fails: int = 0
+    challenge: bool = False  # done in challenge mode (in every export that has it done)
 
 
 @dataclass
@@ -42,6 +44,8 @@ class LearnerSummary:
     def add(self, snap: Snapshot) -> None:
         for s in snap.steps:
             state = self._step(s.lab_id, s.step_id)
+            in_challenge = s.mode is Mode.CHALLENGE
+            state.challenge = in_challenge and (state.challenge or not state.done)
             state.done = True
             state.assisted = state.assisted or s.assisted
             self._moment(s.lab_id, s.completed_at)
@@ -86,6 +90,7 @@ class StepSummary:
     first_try: int
     with_hints: int
     with_solution: int
+    in_challenge: int
 
 
 @dataclass
@@ -111,6 +116,7 @@ class Gradebook:
                         first_try=sum(1 for s in states if not (s.assisted or s.hints or s.fails)),
                         with_hints=sum(1 for s in states if s.hints and not s.assisted),
                         with_solution=sum(1 for s in states if s.assisted),
+                        in_challenge=sum(1 for s in states if s.challenge),
                     )
                 )
         return out
@@ -145,6 +151,7 @@ LEARNER_HEADERS = (
     "steps done",
     "steps with hints",
     "steps with solution",
+    "steps in challenge mode",
     "minutes in labs",
 )
 
@@ -162,6 +169,7 @@ def learner_rows(book: Gradebook) -> list[list[str]]:
                 str(len(states)),
                 str(sum(1 for s in states if s.hints and not s.assisted)),
                 str(sum(1 for s in states if s.assisted)),
+                str(sum(1 for s in states if s.challenge)),
                 f"{ln.minutes():.0f}",
                 *(f"{round(ln.best[q], 1):g}" if q in ln.best else "" for q in book.quizzes),
             ]
@@ -169,15 +177,22 @@ def learner_rows(book: Gradebook) -> list[list[str]]:
     return rows
 
 
-STEP_HEADERS = ("lab", "step", "done", "first try", "with hints", "with solution")
+STEP_HEADERS = (
+    "lab",
+    "step",
+    "done",
+    "first try",
+    "with hints",
+    "with solution",
+    "in challenge mode",
+)
 
 
 def step_rows(book: Gradebook) -> list[list[str]]:
     rows = [list(STEP_HEADERS)]
     for s in book.steps():
-        rows.append(
-            [s.lab_id, s.step_id, *map(str, (s.done, s.first_try, s.with_hints, s.with_solution))]
-        )
+        counts = (s.done, s.first_try, s.with_hints, s.with_solution, s.in_challenge)
+        rows.append([s.lab_id, s.step_id, *map(str, counts)])
     return rows
 
 

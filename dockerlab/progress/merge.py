@@ -2,7 +2,8 @@
 
 The rule everywhere: never lose what is here. A completion keeps the earliest time and stays
 assisted if either side was; the content hash comes from whichever side completed the step more
-recently; attempt and hint counts take the higher value (importing the same file twice changes
+recently, and the mode with it (the same content done on both sides: challenge only if both
+were); attempt and hint counts take the higher value (importing the same file twice changes
 nothing, where adding would double them); settings take the most recent value; quiz attempts
 are added unless the same one (quiz id and time) is already here.
 """
@@ -15,6 +16,7 @@ from dockerlab.progress.records import (
     AttemptRow,
     HintRow,
     ImportSummary,
+    Mode,
     QuizAttempt,
     SettingRow,
     Snapshot,
@@ -80,25 +82,37 @@ def _merge_step(db: sqlite3.Connection, new: StepRow, summary: ImportSummary) ->
         row = (new.content_hash, int(new.assisted), iso(new.completed_at), iso(new.updated_at))
         db.execute(
             """INSERT INTO step_completion
-                   (lab_id, step_id, content_hash, assisted, completed_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (*key, *row),
+                   (lab_id, step_id, content_hash, assisted, completed_at, updated_at, mode)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (*key, *row, new.mode.value),
         )
         summary.steps_added += 1
         return
     old_updated = parse_iso(old["updated_at"])
     newer = new.updated_at > old_updated
+    if new.content_hash == old["content_hash"]:
+        both = {old["mode"], new.mode.value}
+        mode = Mode.CHALLENGE.value if both == {Mode.CHALLENGE.value} else Mode.GUIDED.value
+    else:
+        mode = new.mode.value if newer else old["mode"]
     merged = (
         new.content_hash if newer else old["content_hash"],
         int(bool(old["assisted"]) or new.assisted),
         iso(min(parse_iso(old["completed_at"]), new.completed_at)),
         iso(max(old_updated, new.updated_at)),
+        mode,
     )
-    current = (old["content_hash"], old["assisted"], old["completed_at"], old["updated_at"])
+    current = (
+        old["content_hash"],
+        old["assisted"],
+        old["completed_at"],
+        old["updated_at"],
+        old["mode"],
+    )
     if merged != current:
         db.execute(
             """UPDATE step_completion SET content_hash = ?, assisted = ?, completed_at = ?,
-                   updated_at = ? WHERE lab_id = ? AND step_id = ?""",
+                   updated_at = ?, mode = ? WHERE lab_id = ? AND step_id = ?""",
             (*merged, *key),
         )
         summary.steps_updated += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import NamedTuple
 
 
@@ -23,6 +24,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class Mode(StrEnum):
+    """How a lab's steps are shown: `guided` with their commands, `challenge` without (the
+    goal and explanations only; the hints and the solution still give the commands)."""
+
+    GUIDED = "guided"
+    CHALLENGE = "challenge"
+
+
+# the setting that keeps the learner's mode for one lab: "lab_mode:<lab id>"
+LAB_MODE_SETTING = "lab_mode:"
+
+
+def lab_mode_key(lab_id: str) -> str:
+    return f"{LAB_MODE_SETTING}{lab_id}"
+
+
 class QuizAnswer(NamedTuple):
     """One answer the learner gave in a quiz attempt."""
 
@@ -33,13 +50,15 @@ class QuizAnswer(NamedTuple):
 
 @dataclass(frozen=True)
 class StepRecord:
-    """A completed step. `attempts` counts every check run of the step (passing or not)."""
+    """A completed step. `attempts` counts every check run of the step (passing or not);
+    `mode` is the mode the step was done in (records from before modes existed: guided)."""
 
     step_id: str
     content_hash: str
     assisted: bool
     completed_at: datetime
     attempts: int = 0
+    mode: Mode = Mode.GUIDED
 
     def changed(self, current_hash: str) -> bool:
         """True when the step's content (as hashed now) differs from what the learner completed."""
@@ -144,6 +163,7 @@ class StepRow:
     assisted: bool
     completed_at: datetime
     updated_at: datetime
+    mode: Mode = Mode.GUIDED
 
 
 @dataclass(frozen=True)

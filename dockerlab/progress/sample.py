@@ -10,6 +10,7 @@ from dockerlab.progress.records import (
     AttemptCount,
     AttemptRow,
     HintRow,
+    Mode,
     QuizAttempt,
     Snapshot,
     StepRow,
@@ -36,7 +37,8 @@ def sample_snapshot(i: int, learner: str | None = None) -> Snapshot:
             fails = (i + s_no + lab_no) % 4 == 0
             hints = (i * 3 + s_no) % 5 == 0
             assisted = (i + s_no * 2) % 9 == 0
-            snap.steps.append(StepRow(lab_id, step_id, f"h{s_no}", assisted, at, at))
+            mode = Mode.CHALLENGE if (i + lab_no) % 3 == 0 else Mode.GUIDED
+            snap.steps.append(StepRow(lab_id, step_id, f"h{s_no}", assisted, at, at, mode))
             count = AttemptCount(1, int(fails) * 2, 0, "pass", at)
             snap.attempts.append(AttemptRow(lab_id, step_id, count))
             if hints:

@@ -67,6 +67,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # 1 -> 2: the seed that shuffled a quiz attempt's options (NULL: file order, or older)
     ("ALTER TABLE quiz_attempt ADD COLUMN seed INTEGER",),
+    # 2 -> 3: the mode each step was done in; steps done before modes existed were guided
+    (
+        """ALTER TABLE step_completion ADD COLUMN mode TEXT NOT NULL DEFAULT 'guided'
+            CHECK (mode IN ('guided', 'challenge'))""",
+    ),
 )
 
 LATEST = len(MIGRATIONS)

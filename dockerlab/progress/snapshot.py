@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dockerlab.progress.records import (
+    LAB_MODE_SETTING,
     AttemptCount,
     AttemptRow,
     HintRow,
+    Mode,
     ProgressFileError,
     QuizAnswer,
     QuizAttempt,
@@ -62,6 +64,7 @@ def to_json(snapshot: Snapshot) -> dict[str, Any]:
                 "assisted": s.assisted,
                 "completed_at": iso(s.completed_at),
                 "updated_at": iso(s.updated_at),
+                "mode": s.mode.value,
             }
             for s in snapshot.steps
         ],
@@ -216,6 +219,15 @@ def _seed(item: _Item) -> int | None:
     return value
 
 
+def _mode(item: _Item, key: str) -> Mode:
+    """A mode; a step in a file written before modes were recorded has none: guided."""
+    value = item.text(key) if key == "value" else item.data.get(key, Mode.GUIDED.value)
+    if value not in tuple(Mode):
+        modes = " or ".join(f'"{m.value}"' for m in Mode)
+        raise ProgressFileError(f"{item._at(key)}: expected {modes}")
+    return Mode(value)
+
+
 def _answer_text(item: _Item) -> str:
     value = item.data.get("answer_text")
     if not isinstance(value, str):  # an empty answer is a real answer, unlike an empty id
@@ -225,6 +237,8 @@ def _answer_text(item: _Item) -> str:
 
 def _setting(item: _Item) -> SettingRow:
     key = item.text("key")
+    if key.startswith(LAB_MODE_SETTING) and len(key) > len(LAB_MODE_SETTING):
+        return SettingRow(key, _mode(item, "value").value, item.when("updated_at"))
     if key not in SETTINGS:
         raise ProgressFileError(f"{item.where}.key: unknown setting '{key}'")
     return SettingRow(key, item.text("value"), item.when("updated_at"))
@@ -256,6 +270,7 @@ def from_json(data: Any) -> Snapshot:
                 assisted=s.flag("assisted"),
                 completed_at=s.when("completed_at"),
                 updated_at=s.when("updated_at"),
+                mode=_mode(s, "mode"),
             )
             for s in top.items("steps")
         ],

@@ -25,12 +25,14 @@ from dockerlab.progress.records import (
     AttemptRow,
     HintRow,
     ImportSummary,
+    Mode,
     QuizAnswer,
     QuizAttempt,
     SettingRow,
     Snapshot,
     StepRecord,
     StepRow,
+    lab_mode_key,
     utcnow,
 )
 from dockerlab.progress.snapshot import STATUSES, from_json, iso, parse_iso, to_json
@@ -114,21 +116,32 @@ class ProgressStore:
 
     # -- steps ----------------------------------------------------------------------------------
 
-    def record_step(self, lab_id: str, step_id: str, *, content_hash: str, assisted: bool) -> None:
+    def record_step(
+        self,
+        lab_id: str,
+        step_id: str,
+        *,
+        content_hash: str,
+        assisted: bool,
+        mode: Mode = Mode.GUIDED,
+    ) -> None:
         """Mark a step completed. Idempotent: the first completion time is kept, `assisted` stays
         True once it was True, and the content hash becomes the one given (the learner has now
-        done this version of the step)."""
+        done this version of the step). `mode` is the mode this version was first done in: done
+        again with the same content, the step keeps the mode it had."""
         now = iso(utcnow())
         with self._write() as db:
             db.execute(
                 """INSERT INTO step_completion
-                       (lab_id, step_id, content_hash, assisted, completed_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?)
+                       (lab_id, step_id, content_hash, assisted, completed_at, updated_at, mode)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (lab_id, step_id) DO UPDATE SET
                        content_hash = excluded.content_hash,
                        assisted = max(assisted, excluded.assisted),
-                       updated_at = excluded.updated_at""",
-                (lab_id, step_id, content_hash, int(assisted), now, now),
+                       updated_at = excluded.updated_at,
+                       mode = CASE WHEN content_hash = excluded.content_hash THEN mode
+                              ELSE excluded.mode END""",
+                (lab_id, step_id, content_hash, int(assisted), now, now, Mode(mode).value),
             )
 
     def record_attempt(self, lab_id: str, step_id: str, status: str) -> None:
@@ -181,7 +194,7 @@ class ProgressStore:
     def completed_steps(self, lab_id: str) -> dict[str, StepRecord]:
         """Every completed step of the lab, by step id, with its attempt count."""
         rows = self._read(
-            """SELECT c.step_id, c.content_hash, c.assisted, c.completed_at,
+            """SELECT c.step_id, c.content_hash, c.assisted, c.completed_at, c.mode,
                       coalesce(a.passes + a.fails + a.errors, 0) AS attempts
                FROM step_completion c
                LEFT JOIN step_attempts a ON a.lab_id = c.lab_id AND a.step_id = c.step_id
@@ -195,6 +208,7 @@ class ProgressStore:
                 assisted=bool(r["assisted"]),
                 completed_at=parse_iso(r["completed_at"]),
                 attempts=int(r["attempts"]),
+                mode=Mode(r["mode"]),
             )
             for r in rows
         }
@@ -272,11 +286,21 @@ class ProgressStore:
         """The learner's name: the one set, else the OS user name."""
         return self._get("learner") or default_learner()
 
+    def set_lab_mode(self, lab_id: str, mode: Mode) -> None:
+        """The learner's choice of mode for one lab (kept by resets, like the learner's name)."""
+        self._set(lab_mode_key(lab_id), Mode(mode).value)
+
+    def lab_mode(self, lab_id: str) -> Mode:
+        """The mode the learner chose for the lab; guided until they choose."""
+        value = self._get(lab_mode_key(lab_id))
+        return Mode(value) if value in tuple(Mode) else Mode.GUIDED
+
     # -- reset, export, import ------------------------------------------------------------------
 
     def reset(self, lab_id: str | None = None, step_id: str | None = None) -> int:
         """Forget one step, one lab, or (both None) every lab, quiz attempt and the last place;
-        the learner's name stays. Returns how many records were removed."""
+        the learner's name and the modes chosen for labs stay. Returns how many records were
+        removed."""
         if step_id is not None and lab_id is None:
             raise ValueError("resetting a step needs its lab id")
         keys = {"lab_id": lab_id, "step_id": step_id}
@@ -312,6 +336,7 @@ class ProgressStore:
                     assisted=bool(r["assisted"]),
                     completed_at=parse_iso(r["completed_at"]),
                     updated_at=parse_iso(r["updated_at"]),
+                    mode=Mode(r["mode"]),
                 )
                 for r in steps
             ],

@@ -1,6 +1,6 @@
 """The learner's record as the app and the CLI use it: one way to write each thing (the place
-they are at, a hint revealed, a quiz attempt, a lab forgotten), and one summary of their
-progress in a lab.
+they are at, a hint revealed, the mode chosen for a lab, a quiz attempt, a lab forgotten), and
+one summary of their progress in a lab.
 
 Step attempts and completions are written by the lab's `LabSession`. The app and its
 screens reach the record only through here and the session (docs/architecture.md).
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from dockerlab.progress import ProgressError, ProgressStore, StepRecord
+from dockerlab.progress import Mode, ProgressError, ProgressStore, StepRecord
 
 if TYPE_CHECKING:
     from dockerlab.model.lab import Lab
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LabProgress",
+    "Mode",
     "ProgressError",
     "ProgressStore",
     "forget_lab",
@@ -28,6 +29,7 @@ __all__ = [
     "open_record",
     "read_lab_progress",
     "save_hint",
+    "save_lab_mode",
     "save_place",
     "save_quiz_attempt",
 ]
@@ -47,6 +49,11 @@ def save_place(store: ProgressStore, place: str) -> None:
 def save_hint(store: ProgressStore, lab_id: str, step_id: str, index: int) -> None:
     """The learner revealed hint `index` (0-based) of a step."""
     store.record_hint(lab_id, step_id, index)
+
+
+def save_lab_mode(store: ProgressStore, lab_id: str, mode: Mode) -> None:
+    """The mode (guided or challenge) the learner chose for a lab: it opens in it next time."""
+    store.set_lab_mode(lab_id, mode)
 
 
 def forget_lab(store: ProgressStore, lab_id: str) -> int:
@@ -84,6 +91,11 @@ class LabProgress:
         return sum(self.done.values())
 
     @property
+    def challenge(self) -> int:
+        """How many done steps were done in challenge mode."""
+        return sum(r.mode is Mode.CHALLENGE for sid, r in self.records.items() if sid in self.done)
+
+    @property
     def state(self) -> Literal["done", "started", "todo"]:
         if self.total is not None and self.count == self.total:
             return "done"
@@ -106,7 +118,8 @@ def lab_progress(lab_id: str, lab: Lab | None, records: Mapping[str, StepRecord]
     """Sum up `records` (the record's completed steps of this lab) against `lab` (None: the lab
     is not found here). The one place that says which steps count as done or changed."""
     if lab is None:
-        return LabProgress(lab_id, None, {sid: r.assisted for sid, r in records.items()})
+        done = {sid: r.assisted for sid, r in records.items()}
+        return LabProgress(lab_id, None, done, None, records)
     done = {s.id: records[s.id].assisted for s in lab.steps if s.id in records}
     return LabProgress(lab_id, len(lab.steps), done, lab, records)
 

@@ -37,15 +37,26 @@ def open_lab(
     overrides: Mapping[str, str | int],
     set_up: bool,
     on_output: OutputSink,
+    challenge: bool = False,
 ) -> OpenedLab:
     """The session of `loaded` (reloaded with the overrides that apply to it), set up first when
-    `set_up` and it was not yet. Raises ContentError when the overrides do not fit the lab."""
+    `set_up` and it was not yet; in challenge mode, kept for the lab, with `challenge` (dockerlab
+    --challenge). Raises ContentError when the overrides do not fit the lab."""
     applicable = applicable_overrides(loaded.path, dict(overrides))
     if applicable:
         from dockerlab.model.loader import load_lab
 
         loaded = load_lab(loaded.path, applicable, capabilities)
     session = LabSession(loaded, engine=engine, capabilities=capabilities, progress=progress)
+    if challenge:
+        import contextlib
+
+        from dockerlab.runner.learner import Mode, ProgressError
+
+        # the choice is kept for the lab when the record can be written; the session is in
+        # challenge mode all the same
+        with contextlib.suppress(ProgressError):
+            session.choose_mode(Mode.CHALLENGE)
     missing = session.missing_requirements()
     problem = None
     if set_up and not missing and not session.started:

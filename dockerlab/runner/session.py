@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import time
@@ -23,6 +24,7 @@ from dockerlab.engine.ownership import (
 from dockerlab.model.lab import Command, Diagnosis, Lab, Step
 from dockerlab.model.loader import LoadedLab
 from dockerlab.model.patterns import matches
+from dockerlab.progress.records import Mode, ProgressError
 from dockerlab.runner import processes
 from dockerlab.runner.attempt import Attempt, Counting, OnVerdict
 from dockerlab.runner.capture import CaptureMissing, fill, record, waiting_for
@@ -53,6 +55,13 @@ class LabSession:
         self._capabilities = capabilities
         self.progress = progress
         self._solved: set[str] = set()  # steps whose solution this session ran (until cleanup)
+        # guided or challenge: how steps are shown, and recorded when done (the learner's
+        # choice for this lab, kept in the progress record)
+        self.mode = Mode.GUIDED
+        if progress is not None:
+            # a record that cannot be read now must not keep the lab shut: guided, then
+            with contextlib.suppress(ProgressError):
+                self.mode = progress.lab_mode(self.lab.id)
 
     # -- capabilities ---------------------------------------------------------------------
     @property
@@ -180,6 +189,24 @@ class LabSession:
             return step
         return fill(step, LabState.load(self.workspace).captured)
 
+    def instructions(self, step: Step) -> str:
+        """The step's instructions as the learner reads them: with captured values filled in,
+        and in challenge mode without their command blocks."""
+        text = self.filled(step).instructions
+        if self.mode is Mode.CHALLENGE:
+            from dockerlab.model.challenge import without_commands
+
+            text = without_commands(text)
+        return text
+
+    def choose_mode(self, mode: Mode) -> None:
+        """Work in `mode` from now on, and keep it as the learner's choice for this lab.
+        Raises ProgressError when the choice cannot be kept (the session is in `mode` all the
+        same)."""
+        self.mode = mode
+        if self.progress is not None:
+            self.progress.set_lab_mode(self.lab.id, mode)
+
     # -- checking ---------------------------------------------------------------------------
     def attempt(
         self,
@@ -193,8 +220,9 @@ class LabSession:
     ) -> Attempt:
         """Check `step` now (with `wait`: until it passes or the step's timeout), count the
         attempt as `counting` says, record the step done when it passed (`completes`; done with
-        help when this session ran its solution), and diagnose `output` (the learner's last
-        command's) when given. `on_verdict` hears the attempt before anything is written."""
+        help when this session ran its solution; in the session's `mode`), and diagnose `output`
+        (the learner's last command's) when given. `on_verdict` hears the attempt before
+        anything is written."""
         result = self.wait_for(step) if wait else self._evaluate(step)
         completed = result.passed and completes
         diagnoses = None if output is None else tuple(self.diagnose(step, output) if output else ())
@@ -215,7 +243,11 @@ class LabSession:
                 from dockerlab.progress.hashing import content_hash
 
                 self.progress.record_step(
-                    self.lab.id, step.id, content_hash=content_hash(step), assisted=done.assisted
+                    self.lab.id,
+                    step.id,
+                    content_hash=content_hash(step),
+                    assisted=done.assisted,
+                    mode=self.mode,  # the mode the learner is working in
                 )
         return done
 

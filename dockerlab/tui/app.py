@@ -340,6 +340,9 @@ def create_app(
         from dockerlab.model.variables import parse_var_args
 
         options = AppOptions(overrides=parse_var_args(args.app_vars))
+    if args is not None and getattr(args, "app_challenge", False):
+        options = options or AppOptions()
+        options.challenge = True
     if engine is None:
         from dockerlab.runner.machine import Engine
 

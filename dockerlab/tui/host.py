@@ -30,6 +30,7 @@ class AppOptions:
     quiz_seed: int | None = None  # a fixed option order; None: a new order for every attempt
     quiz_file_order: bool = False  # options as the quiz file lists them (snapshots)
     capabilities: set[str] | None = None  # fixed (tests with a fake engine); None: probe
+    challenge: bool = False  # labs opened start in challenge mode (dockerlab --challenge)
 
 
 class AppHost(Protocol):

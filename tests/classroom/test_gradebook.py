@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dockerlab.progress import ProgressStore, QuizAttempt
+from dockerlab.progress import Mode, ProgressStore, QuizAttempt
 from dockerlab.progress.gradebook import build, learner_rows, step_rows, to_html
 from dockerlab.progress.records import Snapshot, StepRow
 from dockerlab.progress.sample import sample_export, sample_snapshot
@@ -100,7 +100,33 @@ def test_a_finished_lab_counts_and_two_machines_make_one_learner() -> None:
     rows = learner_rows(book)
     assert len(rows) == 2
     assert rows[1][:3] == ["ada", "1", "1"]
-    assert rows[1][6] == "30"  # minutes: first to last moment in the lab
+    minutes = rows[0].index("minutes in labs")
+    assert rows[1][minutes] == "30"  # first to last moment in the lab
+
+
+def test_steps_done_in_challenge_mode_per_learner_and_per_step(tmp_path: Path) -> None:
+    exports = []
+    for name, mode in (("ada", Mode.CHALLENGE), ("bob", Mode.GUIDED)):
+        with ProgressStore(tmp_path / f"{name}.sqlite3") as store:
+            store.set_learner(name)
+            store.set_lab_mode("registry-basics", mode)
+            for step in ("run-registry", "tag"):
+                store.record_step(
+                    "registry-basics", step, content_hash="h", assisted=False, mode=mode
+                )
+            path = tmp_path / f"{name}.json"
+            path.write_text(json.dumps(store.export_json()), encoding="utf-8")
+            exports.append(str(path))
+    out = dockerlab(tmp_path, "gradebook", *exports)
+    assert out.returncode == 0, out.stderr
+    learners, steps = _tables((tmp_path / "gradebook.csv").read_bytes().decode("utf-8"))
+    by_name = {row["learner"]: row["steps in challenge mode"] for row in learners}
+    assert by_name == {"ada": "2", "bob": "0"}
+    run = next(r for r in steps if (r["lab"], r["step"]) == ("registry-basics", "run-registry"))
+    assert (run["done"], run["in challenge mode"]) == ("2", "1")
+    page = (tmp_path / "gradebook.html").read_text(encoding="utf-8")
+    assert "<th>steps in challenge mode</th>" in page
+    assert "<th>in challenge mode</th>" in page
 
 
 def test_steps_only_the_exports_know_are_kept() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dockerlab.cli import main
-from dockerlab.progress import ProgressStore, QuizAttempt, content_hash
+from dockerlab.progress import Mode, ProgressStore, QuizAttempt, content_hash
 from dockerlab.runner.catalog import Catalog, load_catalog
 
 
@@ -85,6 +85,16 @@ def test_show_lists_steps_done_assisted_changed_quizzes_and_last_place(
     assert "gone-lab" in out
     assert "lab not found here" in out
     assert "best 75% (2 attempt(s), passed)" in out
+
+
+def test_show_counts_the_steps_done_in_challenge_mode(
+    lab: tuple[str, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    lab_id, steps = lab
+    with _store() as store:
+        store.record_step(lab_id, steps[0], content_hash="h", assisted=False, mode=Mode.CHALLENGE)
+    assert main(["progress", "show"]) == 0
+    assert "1 in challenge mode" in capsys.readouterr().out
 
 
 def test_reset_without_a_terminal_needs_yes(

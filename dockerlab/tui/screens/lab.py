@@ -78,6 +78,9 @@ class CheckFailed(Message, bubble=False):
         self.error = error
 
 
+CHALLENGE_LINE = "Challenge mode: work out the commands; F2 for a hint, F7 to show them."
+
+
 class LabScreen(BaseScreen):
     """One lab. `done` (step id → done with help), `changed` (done, but the step's content
     changed since); `completed_shown_at` (step id → perf_counter) is when a step was drawn done."""
@@ -95,6 +98,14 @@ class LabScreen(BaseScreen):
         Binding("ctrl+y", "use_command", "Take cmd", id="lab.use_command"),
         Binding("ctrl+l", "clear_log", "Clear output", id="lab.clear_log", show=False),
         Binding("ctrl+r", "reset", "Reset the lab", id="lab.reset", show=False),
+        Binding(
+            "f7",
+            "toggle_challenge",
+            "Challenge mode on/off",
+            id="lab.toggle_challenge",
+            show=False,
+            tooltip="F7: hide the commands in the instructions (challenge mode) or show them",
+        ),
     ]
 
     def __init__(self, lab_id: str) -> None:
@@ -165,6 +176,7 @@ class LabScreen(BaseScreen):
                 progress=app.progress,
                 overrides=app.options.overrides,
                 set_up=app.options.check_steps,
+                challenge=app.options.challenge,
                 on_output=self._post_output,
             )
         except ContentError as err:
@@ -279,7 +291,10 @@ class LabScreen(BaseScreen):
         self.refresh_bindings()  # hint/solution keys are off once the lab is done
 
     def _text_of(self, step: Step | None) -> str:
-        """The step's instructions (with the values earlier steps captured), or the lab done."""
+        """The step's instructions (with the values earlier steps captured; in challenge mode
+        without their commands), or the lab done."""
+        from dockerlab.runner.learner import Mode
+
         assert self.session is not None
         lab = self.session.lab
         if step is None:
@@ -292,7 +307,10 @@ class LabScreen(BaseScreen):
             )
         number = lab.steps.index(step) + 1
         goal = f"**Goal:** {step.goal}\n\n" if step.goal else ""
-        text = self.session.filled(step).instructions
+        if self.session.mode is Mode.CHALLENGE:
+            goal += f"*{CHALLENGE_LINE}*\n\n"
+        # with values earlier steps captured; in challenge mode without command blocks
+        text = self.session.instructions(step)
         return f"## Step {number} of {len(lab.steps)}: {step.title}\n\n{goal}{text}"
 
     def _show_steps(self) -> None:
@@ -405,6 +423,24 @@ class LabScreen(BaseScreen):
 
     def action_clear_log(self) -> None:
         self.query_one(Log).clear()
+
+    # -- challenge mode: the instructions without their commands ---------------------------------
+    def action_toggle_challenge(self) -> None:
+        """Switch the open lab between guided and challenge mode and keep the choice for it."""
+        from dockerlab.runner.learner import Mode, save_lab_mode
+
+        session = self.session
+        if session is None:
+            return
+        mode = Mode.GUIDED if session.mode is Mode.CHALLENGE else Mode.CHALLENGE
+        session.mode = mode  # steps done from now on are recorded in this mode
+        lab_id = session.lab.id
+        self.write_progress(lambda p: save_lab_mode(p, lab_id, mode))
+        self.query_one(StepPanel).redraw(self._text_of(self.step))
+        if mode is Mode.CHALLENGE:
+            self.notify("Challenge mode: the commands are hidden. F2 hints, F3 the solution.")
+        else:
+            self.notify("Guided mode: the instructions show their commands again.")
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from dockerlab.model.lab import Step
+from dockerlab.runner.learner import Mode
 from dockerlab.runner.privilege import needs_sudo, sudo_asks_password
 from dockerlab.runner.session import LabSession
 from dockerlab.runner.shell import CommandOutcome, open_shell, run_on_terminal
@@ -162,8 +163,12 @@ class CommandRow(Horizontal):
         self.post_message(self.Done(self.last_output))
 
     def take_command(self) -> None:
-        """Put the next command from the step's instructions into the bar."""
+        """Put the next command from the step's instructions into the bar (none in challenge
+        mode: the learner works them out)."""
         if self.step is None:
+            return
+        if self.session is not None and self.session.mode is Mode.CHALLENGE:
+            self.notify("Challenge mode: no command to take. F2 gives a hint; F7 shows them.")
             return
         commands = commands_in(self.step.instructions)
         if not commands:

@@ -67,6 +67,11 @@ class StepPanel(Vertical):
         else:
             self._show_text(step, markdown)
 
+    def redraw(self, markdown: str) -> None:
+        """The current step's instructions drawn again as `markdown` (they read differently
+        now: challenge mode on or off); its verdict, hints and solution stay."""
+        self._show_text(self.step, markdown)
+
     def _show_text(self, step: Step | None, markdown: str) -> None:
         if step is not self.step:
             return
