@@ -134,10 +134,13 @@ def test_on_linux_the_tls_lab_writes_etc_docker_with_sudo() -> None:
     ]
     assert check.certs_d is not None
     assert check.certs_d.folder == "/etc/docker/certs.d"
-    # localhost: what a near miss (trusting the other name) may leave
+    # localhost: what a near miss (trusting the other name) may leave; the bridge address:
+    # the steps that push through docker0 (a near miss trusts the host without its port)
     assert host_paths == [
         "/etc/docker/certs.d/127.0.0.1:5000",
         "/etc/docker/certs.d/localhost:5000",
+        "/etc/docker/certs.d/172.17.0.1:5000",
+        "/etc/docker/certs.d/172.17.0.1",
     ]
 
 
@@ -149,7 +152,12 @@ def test_on_docker_desktop_the_tls_lab_writes_the_learners_own_certs_d() -> None
     ]
     assert check.certs_d is not None
     assert check.certs_d.folder == "~/.docker/certs.d"
-    assert host_paths == ["~/.docker/certs.d/127.0.0.1:5000", "~/.docker/certs.d/localhost:5000"]
+    assert host_paths == [
+        "~/.docker/certs.d/127.0.0.1:5000",
+        "~/.docker/certs.d/localhost:5000",
+        "~/.docker/certs.d/172.17.0.1:5000",
+        "~/.docker/certs.d/172.17.0.1",
+    ]
 
 
 def _certificate(folder: Path, name: str) -> Path:

@@ -235,7 +235,11 @@ async def test_the_offline_app_asks_no_engine_on_any_screen(
         for key in ("lab:registry-basics", "page:docker-registry", "quiz:container-registries"):
             app.open_item(key)
             await until(pilot, lambda: not isinstance(app.screen, HomeScreen), what=key)
-            await pilot.pause(0.2)
+            await until(
+                pilot,
+                lambda: not any(w.is_running for w in app.workers),
+                what=f"{key}'s work done",
+            )
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
         await pilot.press("f1")
