@@ -8,12 +8,13 @@ arguments opens the app without loading the engine or the checks.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
-# modules under dockerlab.cli, each with register(subparsers)
-GROUPS: tuple[str, ...] = ("labs", "doctor", "quiz", "progress", "authoring", "gradebook", "serve")
+from dockerlab.cli import authoring, doctor, gradebook, labs, progress, quiz, serve
+
+# the modules under dockerlab.cli that declare subcommands, in the order `--help` lists them
+GROUPS = (labs, doctor, quiz, progress, authoring, gradebook, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,9 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         "DOCKER_CONTEXT or the docker CLI's current context",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in GROUPS:
-        module = importlib.import_module(f"dockerlab.cli.{name}")
-        module.register(sub)
+    for group in GROUPS:
+        group.register(sub)
     return parser
 
 
