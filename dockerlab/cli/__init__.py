@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         dest="app_vars",
         metavar="NAME=VALUE",
-        help="a lab variable for the app, e.g. --var registry_port=5001",
+        help="a lab variable for the app, or for the lab command that follows, "
+        "e.g. --var registry_port=5001",
     )
     parser.add_argument(
         "--challenge",
@@ -80,6 +81,14 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.app_vars and handler is not None:
+        if not hasattr(args, "var"):
+            print(
+                f"dockerlab: --var before `{args.command}` sets nothing: it takes no lab variables",
+                file=sys.stderr,
+            )
+            return 2
+        args.var = [*args.app_vars, *args.var]  # a --var after the command wins
     if handler is None:
         from dockerlab.cli.app import open_app
 
