@@ -74,14 +74,16 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not choose_engine(args.context):
         return 2
     handler = getattr(args, "handler", None)
-    if args.app_challenge and handler is not None:
+    # `serve` hands --var and --challenge to the app of each browser session
+    app_options_used = handler is None or getattr(args, "takes_app_options", False)
+    if args.app_challenge and not app_options_used:
         print(
-            "dockerlab: --challenge before a command is for the app; for a lab in a plain "
-            "terminal use `dockerlab show --challenge LAB`",
+            "dockerlab: --challenge before a command is for the app (and `serve`); for a lab "
+            "in a plain terminal use `dockerlab show --challenge LAB`",
             file=sys.stderr,
         )
         return 2
-    if args.app_vars and handler is not None:
+    if args.app_vars and not app_options_used:
         if not hasattr(args, "var"):
             print(
                 f"dockerlab: --var before `{args.command}` sets nothing: it takes no lab variables",

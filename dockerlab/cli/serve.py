@@ -15,6 +15,7 @@ import re
 import shlex
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="allow a --host other than loopback: you have put a login in front of it",
     )
-    p.set_defaults(handler=cmd_serve)
+    # `dockerlab --var ... --challenge serve`: the app's options, for every browser session
+    p.set_defaults(handler=cmd_serve, takes_app_options=True)
 
 
 def _loopback(host: str) -> bool:
@@ -77,12 +79,19 @@ def page_templates(folder: Path) -> Path:
     return folder
 
 
-def session_command(content: list[str]) -> str:
+def session_command(
+    content: list[str], variables: Sequence[str] = (), *, challenge: bool = False
+) -> str:
     """The shell command textual-serve runs for each browser session; it is given this run's
-    `--content` folders (the environment it inherits holds the rest of the settings)."""
+    `--content` folders, `--var` values and `--challenge` (the environment it inherits holds the
+    rest of the settings)."""
     words = [sys.executable, "-m", "dockerlab.cli.websession"]
     for folder in content:
         words += ["--content", str(Path(folder).resolve())]
+    for item in variables:
+        words += ["--var", item]
+    if challenge:
+        words.append("--challenge")
     return shlex.join(words)
 
 
@@ -96,6 +105,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    from dockerlab.cli.common import parse_vars
+
+    if parse_vars(args.app_vars) is None:  # a malformed --var is said now, not in each session
+        return EXIT_ERROR
     try:
         from textual_serve.server import Server
     except ImportError:
@@ -105,7 +118,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="dockerlab-serve-") as tmp:
         server = Server(
-            session_command(args.content),
+            session_command(args.content, args.app_vars, challenge=args.app_challenge),
             host=args.host,
             port=args.port,
             title="dockerlab",

@@ -21,6 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="dockerlab-websession")
     parser.add_argument("--content", action="append", default=[], metavar="DIR")
+    parser.add_argument("--var", action="append", default=[], dest="app_vars", metavar="NAME=VALUE")
+    parser.add_argument("--challenge", action="store_true", dest="app_challenge")
     args = parser.parse_args(argv)
     name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     session = data_dir() / "sessions" / name
@@ -32,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dockerlab.engine.client import Engine
         from dockerlab.tui.app import run_app
 
-        return run_app(engine=Engine(timeout=10))
+        return run_app(args, engine=Engine(timeout=10))
 
 
 if __name__ == "__main__":
