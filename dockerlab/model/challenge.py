@@ -101,7 +101,11 @@ def without_commands(markdown: str, note: str = HIDDEN_NOTE) -> str:
     blocks = command_blocks(markdown)
     if not blocks:
         return markdown
-    lines = markdown.splitlines()
+    # lines as markdown-it counts them: \r\n and \r are line ends, nothing else is (not
+    # str.splitlines' \u2028, \x0c, \x85 ..., which would shift every cut after them)
+    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
     out: list[str] = []
     position = 0
     for group in _runs(blocks, lines):

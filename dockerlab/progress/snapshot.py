@@ -25,7 +25,7 @@ from dockerlab.progress.records import (
 )
 
 FORMAT = "dockerlab-progress"
-VERSION = 1
+VERSION = 2  # 2: steps carry their mode, settings the mode chosen per lab (1 reads as guided)
 SETTINGS = ("learner", "last_place")
 STATUSES = ("pass", "fail", "error")
 

@@ -89,7 +89,11 @@ def reset_lab(session: LabSession, on_output: OutputSink) -> bool:
         on_output(f"! {line}")
     if session.progress is not None:
         forget_lab(session.progress, session.lab.id)
-    outcomes = session.start(on_output=on_output)
+    try:
+        outcomes = session.start(on_output=on_output)
+    except Exception as exc:  # noqa: BLE001 - shown to the learner; the reset itself is done
+        on_output(f"! Setting the lab up again failed: {exc}")
+        return True
     bad = next((o for o in outcomes if not o.ok), None)
     if bad is not None:
         on_output(f"! The lab's setup command failed: {bad.command}")

@@ -55,6 +55,9 @@ class LabSession:
         self._capabilities = capabilities
         self.progress = progress
         self._solved: set[str] = set()  # steps whose solution this session ran (until cleanup)
+        # steps whose commands the learner was shown (guided instructions, the solution): done
+        # after that, a step is recorded as guided whatever the mode is by then
+        self._commands_shown: set[str] = set()
         # guided or challenge: how steps are shown, and recorded when done (the learner's
         # choice for this lab, kept in the progress record)
         self.mode = Mode.GUIDED
@@ -173,8 +176,9 @@ class LabSession:
 
     def solve(self, step: Step, on_output: OutputSink | None = None) -> list[CommandOutcome]:
         """Run a step's reference solution (the learner asked: the step, once it passes, is
-        recorded as done with help)."""
+        recorded as done with help, and as guided: its commands were shown)."""
         self._solved.add(step.id)
+        self._commands_shown.add(step.id)
         return self.run_all(self.filled(step).solution, on_output)
 
     # -- captured values ----------------------------------------------------------------------
@@ -196,8 +200,18 @@ class LabSession:
         if self.mode is Mode.CHALLENGE:
             from dockerlab.model.challenge import without_commands
 
-            text = without_commands(text)
+            return without_commands(text)
+        self._commands_shown.add(step.id)
         return text
+
+    def commands_shown(self, step: Step) -> None:
+        """The learner was shown `step`'s commands (its solution): done after that, the step
+        counts as guided, not as a challenge met."""
+        self._commands_shown.add(step.id)
+
+    def mode_of(self, step: Step) -> Mode:
+        """The mode `step` is being done in: challenge only if its commands were never shown."""
+        return Mode.GUIDED if step.id in self._commands_shown else self.mode
 
     def choose_mode(self, mode: Mode) -> None:
         """Work in `mode` from now on, and keep it as the learner's choice for this lab.
@@ -247,7 +261,7 @@ class LabSession:
                     step.id,
                     content_hash=content_hash(step),
                     assisted=done.assisted,
-                    mode=self.mode,  # the mode the learner is working in
+                    mode=self.mode_of(step),
                 )
         return done
 
@@ -358,6 +372,7 @@ class LabSession:
             _remove(Path(host_path).expanduser(), report, host_path, self.engine)
         LabState.clear(self.workspace)
         self._solved.clear()
+        self._commands_shown.clear()
         return report
 
     def leftovers(self) -> list[str]:

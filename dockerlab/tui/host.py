@@ -31,6 +31,7 @@ class AppOptions:
     quiz_file_order: bool = False  # options as the quiz file lists them (snapshots)
     capabilities: set[str] | None = None  # fixed (tests with a fake engine); None: probe
     challenge: bool = False  # labs opened start in challenge mode (dockerlab --challenge)
+    challenged: set[str] = field(default_factory=set)  # labs --challenge was applied to, this run
 
 
 class AppHost(Protocol):

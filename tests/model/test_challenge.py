@@ -143,3 +143,23 @@ def test_a_long_text_is_handled_in_one_pass(tmp_path: Path) -> None:
     shown = without_commands(text, note="NOTE")
     assert shown.count("NOTE") == 2000
     assert "docker ps" not in shown
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x85"])
+def test_characters_python_but_not_markdown_takes_for_line_ends_shift_nothing(odd: str) -> None:
+    text = (
+        f"Use the API{odd}(see below){odd}.\n\n"
+        "```\ndocker login x\ndocker push demo:v1\n```\n\nAfter.\n"
+    )
+    out = without_commands(text)
+    assert "docker push" not in out
+    assert "docker login" not in out
+    assert "```" not in out
+    assert out.startswith(f"Use the API{odd}(see below){odd}.\n\n{HIDDEN_NOTE}")
+    assert out.endswith("\n\nAfter.\n")
+
+
+def test_windows_line_ends_are_line_ends() -> None:
+    out = without_commands("Run it:\r\n\r\n```\r\ndocker push demo:v1\r\n```\r\nDone.\r\n")
+    assert "docker push" not in out
+    assert out == f"Run it:\n\n{HIDDEN_NOTE}\n\nDone.\n"

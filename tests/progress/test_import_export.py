@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dockerlab.progress import ProgressFileError, ProgressStore, QuizAttempt
+from dockerlab.progress import Mode, ProgressFileError, ProgressStore, QuizAttempt
 
 
 @pytest.fixture
@@ -204,3 +204,17 @@ def test_a_file_from_before_whole_quiz_scores_imports_them_as_whole(home: Progre
 def test_a_fractional_quiz_score_is_refused_where_it_is(home: ProgressStore) -> None:
     with pytest.raises(ProgressFileError, match=r"quiz_attempts\[0\]\.score: expected a whole"):
         home.import_json(_with_quiz_score(2.5))
+
+
+def test_exports_say_version_2_and_version_1_files_still_import(home: ProgressStore) -> None:
+    """Version 2 added each step's mode and the mode chosen per lab: a dockerlab that reads only
+    version 1 says "written by a newer dockerlab" instead of refusing a setting it never saw."""
+    home.record_step("basics", "run", content_hash="h", assisted=False, mode=Mode.CHALLENGE)
+    home.set_lab_mode("basics", Mode.CHALLENGE)
+    exported = home.export_json()
+    assert exported["version"] == 2
+    assert exported["steps"][0]["mode"] == "challenge"
+    older = _valid()  # version 1: no mode anywhere
+    home.import_json(older)
+    # version 1 has no mode: guided; for the same content the merge keeps the guided one
+    assert home.completed_steps("basics")["run"].mode is Mode.GUIDED

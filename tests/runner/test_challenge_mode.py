@@ -147,21 +147,47 @@ def test_the_app_flag_before_a_command_says_where_it_belongs(
 
 def test_a_session_shows_and_records_in_its_mode(lab: Path, tmp_path: Path) -> None:
     loaded = load_lab(lab)
-    step = loaded.lab.step("write")
+    write, again = loaded.lab.step("write"), loaded.lab.step("again")
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "hello.txt").write_text("hello\n", encoding="utf-8")
     with ProgressStore(tmp_path / "p.sqlite3") as store:
         session = LabSession(loaded, workspace=tmp_path / "ws", progress=store)
         assert session.mode is Mode.GUIDED
-        assert "echo hello > hello.txt" in session.instructions(step)
+        assert "echo hello > hello.txt" in session.instructions(write)
         session.choose_mode(Mode.CHALLENGE)
-        assert "echo hello > hello.txt" not in session.instructions(step)
-        assert step.hints[-1] == "`echo hello > hello.txt`"  # hints are never touched
-        assert session.filled(step).solution[0].run == "echo hello > hello.txt"
-        (tmp_path / "ws").mkdir()
-        (tmp_path / "ws" / "hello.txt").write_text("hello\n", encoding="utf-8")
-        assert session.attempt(step).completed  # recorded done, in the session's mode
-        # a new session of the same learner opens the lab in the mode chosen
-        again = LabSession(loaded, workspace=tmp_path / "ws", progress=store)
-        assert again.mode is Mode.CHALLENGE
-        assert store.completed_steps("file-lab")["write"].mode is Mode.CHALLENGE
+        assert "echo hello > hello.txt" not in session.instructions(write)
+        assert write.hints[-1] == "`echo hello > hello.txt`"  # hints are never touched
+        assert session.filled(write).solution[0].run == "echo hello > hello.txt"
+        # its commands were shown before the switch: done now, it is a guided step
+        assert session.attempt(write).completed
+        assert store.completed_steps("file-lab")["write"].mode is Mode.GUIDED
+        # a new session of the same learner opens the lab in the mode chosen; a step whose
+        # commands it never showed is recorded as a challenge met
+        fresh = LabSession(loaded, workspace=tmp_path / "ws", progress=store)
+        assert fresh.mode is Mode.CHALLENGE
+        assert "cat hello.txt" not in fresh.instructions(again)
+        assert fresh.attempt(again).completed
+        assert store.completed_steps("file-lab")["again"].mode is Mode.CHALLENGE
     no_record = LabSession(loaded, workspace=tmp_path / "ws")
     assert no_record.mode is Mode.GUIDED
+
+
+def test_a_step_whose_solution_was_shown_or_run_counts_as_guided(lab: Path, tmp_path: Path) -> None:
+    """In challenge mode the solution (F3; run with F4 or `dockerlab solve` it is done with help
+    too) shows the commands: a step done after that is not a challenge met."""
+    loaded = load_lab(lab)
+    write, again = loaded.lab.step("write"), loaded.lab.step("again")
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        session = LabSession(loaded, workspace=tmp_path / "ws", progress=store)
+        session.choose_mode(Mode.CHALLENGE)
+        session.instructions(write)
+        session.commands_shown(write)  # F3
+        assert session.mode_of(write) is Mode.GUIDED
+        (tmp_path / "ws").mkdir()
+        (tmp_path / "ws" / "hello.txt").write_text("hello\n", encoding="utf-8")
+        assert session.attempt(write).completed
+        session.instructions(again)
+        assert session.mode_of(again) is Mode.CHALLENGE  # only the step whose commands showed
+        assert session.attempt(again).completed
+        modes = {k: r.mode for k, r in store.completed_steps("file-lab").items()}
+    assert modes == {"write": Mode.GUIDED, "again": Mode.CHALLENGE}

@@ -134,6 +134,27 @@ async def test_f7_switches_the_open_lab_and_the_choice_is_kept() -> None:
 
 
 @pytest.mark.usefixtures("fixture_course")
+async def test_the_cli_flag_sets_a_lab_once_per_run_and_f7_stands_after_that() -> None:
+    """`dockerlab --challenge` opens each lab in challenge mode the first time; a learner who
+    switches it back with F7 finds it as they left it when they open it again in that run."""
+    app = offline_app(open=f"lab:{LAB}", challenge=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await lab_open(pilot, app)
+        assert mode_of(screen) is Mode.CHALLENGE
+        await pilot.press("f7")
+        await until(pilot, lambda: stored_mode() is Mode.GUIDED, what="the choice saved")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, LabScreen), what="back home")
+        app.open_item(f"lab:{LAB}")
+        again = await lab_open(pilot, app)
+        assert again is not screen
+        assert mode_of(again) is Mode.GUIDED
+        await pilot.pause()
+        assert FIRST_COMMAND in instructions(again)
+    assert stored_mode() is Mode.GUIDED
+
+
+@pytest.mark.usefixtures("fixture_course")
 async def test_a_lab_opens_in_the_mode_chosen_for_it_before() -> None:
     with ProgressStore() as store:
         store.set_lab_mode(LAB, Mode.CHALLENGE)

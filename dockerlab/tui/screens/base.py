@@ -29,4 +29,5 @@ class BaseScreen(Screen[Any]):
                 title="Something went wrong",
                 severity="error",
                 timeout=10,
+                markup=False,  # the error's own text, brackets and all
             )

@@ -176,7 +176,7 @@ class LabScreen(BaseScreen):
                 progress=app.progress,
                 overrides=app.options.overrides,
                 set_up=app.options.check_steps,
-                challenge=app.options.challenge,
+                challenge=self._challenge_on_open(),
                 on_output=self._post_output,
             )
         except ContentError as err:
@@ -234,6 +234,8 @@ class LabScreen(BaseScreen):
     def _reset_answer(self, yes: bool | None) -> None:
         if yes:
             self.write_line("Resetting the lab …")
+            if self.watcher is not None:
+                self.watcher.follow(None)  # no check of the old state lands after the reset
             self.reset_lab()
 
     @work(
@@ -243,6 +245,8 @@ class LabScreen(BaseScreen):
         from dockerlab.runner.opening import reset_lab
 
         assert self.session is not None
+        if self.watcher is not None:
+            self.watcher.settle(10)  # a check already running ends before anything is removed
         if reset_lab(self.session, self._post_output):
             self.post_message(LabReset())
 
@@ -359,6 +363,7 @@ class LabScreen(BaseScreen):
             title="Something went wrong",
             severity="error",
             timeout=10,
+            markup=False,  # the error's own text, brackets and all
         )
 
     def _step_completed(self, step: Step, assisted: bool) -> None:
@@ -410,7 +415,10 @@ class LabScreen(BaseScreen):
         self.write_progress(partial(save_hint, lab_id=lab_id, step_id=step_id, index=index))
 
     def action_show_solution(self) -> None:
-        self.query_one(StepPanel).toggle_solution()
+        panel = self.query_one(StepPanel)
+        panel.toggle_solution()
+        if panel.solution_shown and self.session is not None and self.step is not None:
+            self.session.commands_shown(self.step)  # done now, the step counts as guided
 
     def action_run_solution(self) -> None:
         self.query_one(CommandRow).run_solution()
@@ -425,6 +433,15 @@ class LabScreen(BaseScreen):
         self.query_one(Log).clear()
 
     # -- challenge mode: the instructions without their commands ---------------------------------
+    def _challenge_on_open(self) -> bool:
+        """`dockerlab --challenge` sets each lab to challenge mode the first time it is opened in
+        this run; F7's choice stands after that."""
+        options = self.lab_app.options
+        if not options.challenge or self.lab_id in options.challenged:
+            return False
+        options.challenged.add(self.lab_id)
+        return True
+
     def action_toggle_challenge(self) -> None:
         """Switch the open lab between guided and challenge mode and keep the choice for it."""
         from dockerlab.runner.learner import Mode, save_lab_mode

@@ -87,7 +87,7 @@ class CommandRow(Horizontal):
             self.notify("The lab is still opening; try again in a moment.")
             return
         if self.running is not None:
-            self.notify(f"Still running: {self.running}", severity="warning")
+            self.notify(f"Still running: {self.running}", severity="warning", markup=False)
             return
         bar = self.query_one(CommandBar)
         bar.remember(command)
@@ -191,7 +191,7 @@ class CommandRow(Horizontal):
         if step is None or self.session is None:
             return
         if self.running is not None:
-            self.notify(f"Still running: {self.running}", severity="warning")
+            self.notify(f"Still running: {self.running}", severity="warning", markup=False)
             return
         self.running = "the solution"
         self.say(f"Running the solution of '{step.title}' (the step counts as done with help) …")
