@@ -452,7 +452,8 @@ class LabScreen(BaseScreen):
         mode = Mode.GUIDED if session.mode is Mode.CHALLENGE else Mode.CHALLENGE
         session.mode = mode  # steps done from now on are recorded in this mode
         lab_id = session.lab.id
-        self.write_progress(lambda p: save_lab_mode(p, lab_id, mode))
+        # the mode as it is when the write runs: of two quick switches, the last write is right
+        self.write_progress(lambda p: save_lab_mode(p, lab_id, session.mode))
         self.query_one(StepPanel).redraw(self._text_of(self.step))
         if mode is Mode.CHALLENGE:
             self.notify("Challenge mode: the commands are hidden. F2 hints, F3 the solution.")
